@@ -72,7 +72,7 @@ def format_sek(amount: Decimal | int, *, decimals: int = 2) -> str:
     sign = "-" if value < 0 else ""
     text = f"{abs(value):.{decimals}f}"
     whole, _, fraction = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date
+import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
@@ -83,8 +83,8 @@ class FinancialYear:
     """``#RAR``: year index (0 current, -1 previous, …) with its first and last day."""
 
     index: int
-    start: date
-    end: date
+    start: dt.date
+    end: dt.date
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +105,7 @@ class Header:
     program: str | None = None  # #PROGRAM name
     program_version: str | None = None  # #PROGRAM version
     format: str | None = None  # #FORMAT as written (PC8)
-    generated: date | None = None  # #GEN date
+    generated: dt.date | None = None  # #GEN date
     generated_by: str | None = None  # #GEN signature
     sie_type: int | None = None  # #SIETYP
     prosa: str | None = None  # #PROSA
@@ -119,7 +119,7 @@ class Header:
     company_name: str | None = None  # #FNAMN
     years: dict[int, FinancialYear] = field(default_factory=dict)  # #RAR by index
     tax_year: int | None = None  # #TAXAR
-    period_end: date | None = None  # #OMFATTN
+    period_end: dt.date | None = None  # #OMFATTN
     chart_type: str | None = None  # #KPTYP
     currency: str | None = None  # #VALUTA
 
@@ -200,7 +200,7 @@ class VoucherRow:
     account: str
     amount: Decimal
     objects: tuple[ObjectRef, ...] = ()
-    date: date | None = None
+    date: dt.date | None = None
     text: str | None = None
     quantity: Decimal | None = None
     signature: str | None = None
@@ -218,10 +218,10 @@ class Voucher:
 
     series: str
     number: str
-    date: date | None
+    date: dt.date | None
     text: str
     rows: tuple[VoucherRow, ...]
-    registered: date | None = None
+    registered: dt.date | None = None
     signature: str | None = None
     line: int | None = field(default=None, compare=False)
 

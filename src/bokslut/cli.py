@@ -1,0 +1,52 @@
+"""The ``bokslut`` console command: Django management commands under friendlier names.
+
+``bokslut import-sie FILE`` runs the ``import_sie`` management command, and so on; every
+Django command (``migrate``, ``createsuperuser`` …) is available too.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+#: The product's own commands, shown first by ``bokslut --help``.
+COMMANDS = {
+    "demo": "sätt upp och visa demoföretaget (migrate, import, saldobalans)",
+    "import-sie": "importera en SIE-fil (1, 2, 3, 4E, 4I) till en klients bokföring",
+    "export-sie": "exportera ett räkenskapsår som SIE (4E, 4I, 1, 2, 3)",
+    "trial-balance": "visa saldobalansen för ett räkenskapsår",
+    "sandbox": "starta Fortnox-sandlådan (en Fortnox-kompatibel testserver)",
+    "migrate": "skapa eller uppdatera databasen",
+}
+
+
+def _usage() -> str:
+    lines = ["usage: bokslut COMMAND [options]", "", "Commands:"]
+    lines += [f"  {name:<15} {text}" for name, text in COMMANDS.items()]
+    lines += [
+        "",
+        "`bokslut COMMAND --help` describes a command's options;",
+        "`bokslut help` lists every Django management command as well.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``bokslut`` console script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help"}:
+        print(_usage())
+        return 0
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bokslut.settings")
+    from django.core.management import execute_from_command_line
+
+    command = args[0].replace("-", "_")
+    try:
+        execute_from_command_line(["bokslut", command, *args[1:]])
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

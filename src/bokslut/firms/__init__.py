@@ -1,0 +1,1 @@
+"""Firms (accounting firms or companies using bokslut) and their client companies."""

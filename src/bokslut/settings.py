@@ -1,0 +1,128 @@
+"""Django settings, read from the environment in this one place.
+
+Environment variables:
+    BOKSLUT_DATA_DIR       where the embedded database and uploads live (default ./data)
+    BOKSLUT_DATABASE_URL   database URL (default sqlite:///<data dir>/bokslut.sqlite3);
+                           PostgreSQL as postgres://user@host:port/name
+    BOKSLUT_SECRET_KEY     Django secret key (a development key is generated into the data dir)
+    BOKSLUT_DEBUG          "1" for debug mode
+    BOKSLUT_ALLOWED_HOSTS  comma-separated host names (default localhost,127.0.0.1)
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+
+# Lets typed generics such as ModelAdmin[Client] work at run time.
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("BOKSLUT_DATA_DIR", Path.cwd() / "data")).resolve()
+
+
+def _secret_key() -> str:
+    configured = os.environ.get("BOKSLUT_SECRET_KEY")
+    if configured:
+        return configured
+    # A self-hosted install without configuration still gets a stable, private key.
+    key_file = DATA_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+SECRET_KEY = _secret_key()
+DEBUG = os.environ.get("BOKSLUT_DEBUG", "") == "1"
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("BOKSLUT_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "bokslut.firms",
+    "bokslut.ledger",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "bokslut.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "bokslut.wsgi.application"
+
+
+def _database_url() -> str:
+    return os.environ.get("BOKSLUT_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'bokslut.sqlite3'}"
+
+
+DATABASES = {"default": dj_database_url.parse(_database_url(), conn_max_age=0)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server read while an import writes; a long timeout rides out
+    # a worker's write transaction instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "media"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("BOKSLUT_LOG_LEVEL", "WARNING")},
+}
