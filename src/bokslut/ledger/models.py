@@ -188,7 +188,7 @@ class PeriodBalance(models.Model):
     kind = models.CharField(max_length=7, choices=Kind.choices)
     period = models.CharField(max_length=6, help_text="YYYYMM")
     object_list = models.CharField(
-        max_length=300, blank=True, help_text='canonical object list, e.g. "1:100 6:P12"'
+        max_length=300, blank=True, help_text='object list as compact JSON: [[1,"100"],[6,"P12"]]'
     )
     amount_ore = models.BigIntegerField()
     quantity = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
@@ -208,9 +208,15 @@ class PeriodBalance(models.Model):
 
 
 class Voucher(models.Model):
-    """A verifikation, identified by (year, series, number); immutable at its source."""
+    """A verifikation, identified by (year, series, number); immutable at its source.
 
-    year = models.ForeignKey(FinancialYear, on_delete=models.CASCADE, related_name="vouchers")
+    Unnumbered vouchers (``number == ""``) are identified by their ``content_hash``.
+    """
+
+    # Indexed through the (year, date) index; a separate index would only slow imports.
+    year = models.ForeignKey(
+        FinancialYear, on_delete=models.CASCADE, related_name="vouchers", db_index=False
+    )
     series = models.CharField(max_length=20, blank=True)
     number = models.CharField(max_length=30, blank=True)
     number_sort = models.BigIntegerField(
@@ -228,8 +234,12 @@ class Voucher(models.Model):
     class Meta:
         ordering = ["year", "series", "number_sort", "number"]
         constraints = [
+            # Cash registers and salary programs write vouchers without a number ("");
+            # those are told apart by content (content_hash), numbered ones by number.
             models.UniqueConstraint(
-                fields=["year", "series", "number"], name="voucher_unique_number"
+                fields=["year", "series", "number"],
+                condition=~models.Q(number=""),
+                name="voucher_unique_number",
             ),
         ]
         indexes = [models.Index(fields=["year", "date"], name="voucher_date")]
@@ -246,20 +256,27 @@ class VoucherRow(models.Model):
         ADDED = "added", "Tillagd i efterhand"
         REMOVED = "removed", "Struken"
 
-    voucher = models.ForeignKey(Voucher, on_delete=models.CASCADE, related_name="rows")
+    # Rows are the million-row table: every index costs import time, so the foreign keys
+    # rely on the composite indexes below (voucher+position, year+account+date) instead
+    # of one index each. Sources are deleted rarely enough to afford a scan.
+    voucher = models.ForeignKey(
+        Voucher, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
     # Denormalised from the voucher so per-account and per-period sums need no join.
-    year = models.ForeignKey(FinancialYear, on_delete=models.CASCADE, related_name="+")
+    year = models.ForeignKey(
+        FinancialYear, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     position = models.PositiveIntegerField()
     kind = models.CharField(max_length=7, choices=Kind.choices, default=Kind.NORMAL)
     account = models.CharField(max_length=20)
     amount_ore = models.BigIntegerField()
-    object_list = models.CharField(max_length=300, blank=True)
+    object_list = models.CharField(max_length=300, blank=True, help_text="as PeriodBalance's")
     date = models.DateField(null=True, help_text="the row's own transaction date, if given")
     booking_date = models.DateField(null=True, help_text="row date, else the voucher date")
     text = models.CharField(max_length=500, blank=True)
     quantity = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
     signature = models.CharField(max_length=100, blank=True)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+", db_index=False)
 
     class Meta:
         ordering = ["voucher", "position"]
