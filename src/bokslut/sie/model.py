@@ -133,6 +133,9 @@ class Account:
     type: AccountType | None = None
     unit: str | None = None
     sru: tuple[str, ...] = ()
+    #: False when only attributes (#KTYP, #SRU, #ENHET) named the account, never a #KONTO.
+    declared: bool = field(default=True, compare=False)
+    line: int | None = field(default=None, compare=False)  # of the #KONTO (or first attribute)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +145,7 @@ class Dimension:
     number: int
     name: str
     parent: int | None = None
+    line: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +155,7 @@ class SieObject:
     dimension: int
     code: str
     name: str
+    line: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
