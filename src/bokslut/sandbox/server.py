@@ -377,7 +377,12 @@ def run_in_thread(
     """
     sandbox = Sandbox(companies, SandboxOptions(**options))  # type: ignore[arg-type]
     server = _Server((host, port), sandbox)
-    thread = threading.Thread(target=server.serve_forever, name="bokslut-sandbox", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name="bokslut-sandbox",
+        daemon=True,
+    )
     thread.start()
     bound_host, bound_port = server.server_address[:2]
     return RunningSandbox(sandbox, str(bound_host), int(bound_port), server, thread)

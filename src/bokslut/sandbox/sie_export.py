@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import io
 from dataclasses import replace
 from datetime import date
@@ -11,6 +10,7 @@ from typing import Literal
 
 from bokslut.sandbox.store import Company, YearData
 from bokslut.sie.model import Balance, BalanceKind, Document, FinancialYear, Voucher
+from bokslut.sie.writer import write_document
 
 __all__ = ["SIE_TYPES", "export_document", "export_sie"]
 
@@ -89,9 +89,7 @@ def _voucher(voucher: Voucher, number: int) -> Voucher:
 
 def export_sie(company: Company, year: YearData, sie_type: int, today: date) -> bytes:
     """The file's bytes, written by :mod:`bokslut.sie.writer` in CP437."""
-    # The writer lands in parallel; looked up at call time so the rest works without it.
-    writer = importlib.import_module("bokslut.sie.writer")
     document = export_document(company, year, sie_type, today)
     buffer = io.BytesIO()
-    writer.write_document(document, buffer, sie_type=SIE_TYPES[sie_type])
+    write_document(document, buffer, sie_type=SIE_TYPES[sie_type], today=today)
     return buffer.getvalue()
