@@ -1,0 +1,490 @@
+"""Import SIE files into the ledger store: validate everything, then one transaction per year.
+
+The import runs in two passes. The first reads and validates the whole file, spooling
+its vouchers (encoded, hashed) to a temporary file; if anything is wrong, nothing has been
+written and :class:`SieImportError` carries the problems. The second pass writes one
+financial year per ``transaction.atomic()``, oldest first, comparing each record with the
+database by identity so that a re-import changes nothing and a newer export of the same
+year changes exactly what differs (see :mod:`bokslut.ledger._yearwrite`).
+
+Which year gets what:
+
+* Years come from ``#RAR`` (0 current, -1 previous …); balances go to their year.
+* Vouchers go to the year containing their date; undated or out-of-range vouchers go to
+  year 0, with a warning.
+* A SIE 4I file without ``#RAR`` adds its vouchers to the client's existing years that
+  contain their dates.
+* Year 0 of a file with balances is the authority for that year: its chart replaces the
+  year's chart, and balances (of the kinds the file holds) and — for a 4E export —
+  vouchers absent from it are removed. Other years only gain missing accounts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from django.db import transaction
+
+from bokslut.firms.models import Client, Firm
+from bokslut.firms.services import client_get_or_create, default_firm
+from bokslut.firms.validators import normalise_org_number
+from bokslut.ledger import models as m
+from bokslut.ledger._bulk import BulkWriter
+from bokslut.ledger._scan import DocumentSource, ItemSource, Scan, make_issue, scan
+from bokslut.ledger._yearwrite import YearPlan, YearWriter
+from bokslut.ledger.summary import ImportSummary
+from bokslut.sie.model import Document, Issue, Severity
+from bokslut.sie.model import FinancialYear as SieYear
+
+__all__ = [
+    "ImportProgress",
+    "SieImportError",
+    "import_sie_document",
+    "import_sie_file",
+]
+
+
+class ImportProgress(Protocol):
+    """Receives progress: a phase starts with an optional total, then advances."""
+
+    def start(self, phase: str, total: int | None) -> None:
+        """A new phase (``"läser"``, ``"skriver 2024"`` …) with ``total`` steps if known."""
+
+    def advance(self, steps: int) -> None:
+        """``steps`` more steps of the current phase are done."""
+
+
+class SieImportError(Exception):
+    """The file cannot be imported; nothing was written. ``issues`` says why."""
+
+    def __init__(self, issues: Iterable[Issue]) -> None:
+        self.issues = list(issues)
+        super().__init__("\n".join(str(i) for i in self.issues))
+
+
+def import_sie_file(
+    path: str | os.PathLike[str],
+    *,
+    client: Client | None = None,
+    firm: Firm | None = None,
+    strict: bool = False,
+    progress: ImportProgress | None = None,
+) -> ImportSummary:
+    """Import one SIE file (types 1, 2, 3, 4E, 4I) into ``client``'s ledger.
+
+    Without ``client`` the client is found or created (in ``firm``, default: the
+    installation's firm) from the file's ``#ORGNR`` and ``#FNAMN``; with it, the file's
+    org.nr must be the client's. ``strict`` refuses files with warnings too.
+    Raises :class:`SieImportError` (nothing written) for a file that cannot be imported.
+    """
+    from bokslut.sie.errors import SieFormatError
+    from bokslut.sie.reader import SieReader
+
+    file_path = Path(path)
+    lines = _count_lines(file_path) if progress is not None else None
+    reader = SieReader(file_path, strict=strict)
+    try:
+        return _import(
+            reader,
+            name=file_path.name,
+            sha256=_sha256(file_path),
+            client=client,
+            firm=firm,
+            strict=strict,
+            progress=progress,
+            lines=lines,
+            path=file_path,
+        )
+    except SieFormatError as exc:
+        raise SieImportError(exc.issues) from exc
+
+
+def import_sie_document(
+    document: Document,
+    *,
+    name: str,
+    client: Client | None = None,
+    firm: Firm | None = None,
+    strict: bool = False,
+    issues: list[Issue] | None = None,
+    progress: ImportProgress | None = None,
+) -> ImportSummary:
+    """Import a document already in memory (e.g. a SIE export fetched from Fortnox).
+
+    ``issues`` are the reader's findings for the document, if any; the document is also
+    run through :func:`bokslut.sie.validation.validate` when that module is available.
+    """
+    found = list(issues or [])
+    try:
+        from bokslut.sie.validation import validate
+    except ImportError:  # pragma: no cover -- validation lands with the reader
+        pass
+    else:
+        found += validate(document)
+    return _import(
+        DocumentSource(document, found),
+        name=name,
+        sha256="",
+        client=client,
+        firm=firm,
+        strict=strict,
+        progress=progress,
+        lines=None,
+        path=None,
+    )
+
+
+def _import(
+    source: ItemSource,
+    *,
+    name: str,
+    sha256: str,
+    client: Client | None,
+    firm: Firm | None,
+    strict: bool,
+    progress: ImportProgress | None,
+    lines: int | None,
+    path: Path | None,
+) -> ImportSummary:
+    if progress is not None:
+        progress.start("läser", lines)
+    result = scan(source, on_item=_LineProgress(progress) if progress is not None else None)
+    with result.spool:
+        _check_org_number(result, client)
+        plans: list[YearPlan] = []
+        if not result.errors:
+            existing = client if client is not None else _find_client(result, firm)
+            plans = _plan_years(result, existing)
+        blocking = result.issues if strict else result.errors
+        if blocking:
+            raise SieImportError(blocking)
+        client, created = _resolve_client(result, client, firm)
+        source_row = m.Source.objects.create(
+            client=client,
+            kind=m.Source.Kind.SIE_FILE,
+            name=name,
+            sha256=sha256,
+            program=" ".join(
+                p for p in (result.header.program, result.header.program_version) if p
+            ),
+        )
+        summary = ImportSummary(
+            name=name,
+            client_id=client.pk,
+            client_name=client.name,
+            org_number=client.org_number,
+            client_created=created,
+            warnings=[i for i in result.issues if i.severity is Severity.WARNING],
+            path=path,
+        )
+        writer = YearWriter(
+            client=client,
+            scan=result,
+            source=source_row,
+            bulk=BulkWriter(),
+            on_voucher=progress.advance if progress is not None else None,
+        )
+        for plan in plans:
+            if progress is not None:
+                progress.start(f"skriver {plan.start:%Y-%m-%d}", len(plan.vouchers))
+            with transaction.atomic():
+                _, year_summary = writer.write(plan)
+            summary.years.append(year_summary)
+    return summary
+
+
+@dataclass
+class _LineProgress:
+    """Turns the line numbers of read items into progress steps, in coarse increments."""
+
+    progress: ImportProgress | None
+    reported: int = 0
+
+    def __call__(self, line: int | None) -> None:
+        if line is not None and line - self.reported >= 5000 and self.progress is not None:
+            self.progress.advance(line - self.reported)
+            self.reported = line
+
+
+# -- client and years -------------------------------------------------------------------
+
+
+def _check_org_number(result: Scan, client: Client | None) -> None:
+    stated = result.header.org_number
+    if not stated:
+        if client is None:
+            result.issues.append(
+                make_issue(
+                    Severity.ERROR,
+                    "org_number_missing",
+                    None,
+                    "Filen saknar #ORGNR; ange klienten med --client ORGNR",
+                    "The file has no #ORGNR; name the client with --client ORGNR",
+                )
+            )
+        return
+    try:
+        canonical = normalise_org_number(stated)
+    except ValueError:
+        severity = Severity.WARNING if client is not None else Severity.ERROR
+        result.issues.append(
+            make_issue(
+                severity,
+                "org_number_invalid",
+                None,
+                f"#ORGNR {stated} är inget giltigt organisationsnummer",
+                f"#ORGNR {stated} is not a valid organisation number",
+            )
+        )
+        return
+    if client is not None and canonical != client.org_number:
+        result.issues.append(
+            make_issue(
+                Severity.ERROR,
+                "org_number_mismatch",
+                None,
+                f"Filen gäller {canonical}, inte klienten {client.org_number} ({client.name})",
+                f"The file is for {canonical}, not the client {client.org_number}",
+            )
+        )
+
+
+def _find_client(result: Scan, firm: Firm | None) -> Client | None:
+    """The existing client the file names, if any (nothing is created before validation)."""
+    org = result.header.org_number
+    if not org:
+        return None
+    canonical = normalise_org_number(org)
+    # The same firm default_firm() would pick, without creating one.
+    firm = firm or Firm.objects.order_by("pk").first()
+    if firm is None:
+        return None
+    return Client.objects.filter(firm=firm, org_number=canonical).first()
+
+
+def _resolve_client(result: Scan, client: Client | None, firm: Firm | None) -> tuple[Client, bool]:
+    if client is not None:
+        return client, False
+    org = result.header.org_number
+    assert org is not None  # _check_org_number refused the file otherwise
+    return client_get_or_create(
+        firm=firm or default_firm(), org_number=org, name=result.header.company_name or ""
+    )
+
+
+def _is_import_file(result: Scan) -> bool:
+    """SIE 4I: vouchers for import into bookkeeping; it holds no balances."""
+    return not result.kinds and result.header.sie_type in (4, None)
+
+
+def _plan_years(result: Scan, client: Client | None) -> list[YearPlan]:
+    """Which years to write, with their vouchers; adds issues for what does not fit."""
+    years = result.header.years
+    if not years:
+        return _plan_without_years(result, client)
+    current = 0 if 0 in years else max(years)
+    assigned: dict[int, set[int]] = {index: set() for index in years}
+    for position, entry in enumerate(result.vouchers):
+        index = _year_containing(entry.date, years)
+        if index is None:
+            index = current
+            result.issues.append(
+                make_issue(
+                    Severity.WARNING,
+                    "voucher_outside_year",
+                    entry.line,
+                    f"Verifikation {entry.series} {entry.number} har datum "
+                    f"{entry.date or 'saknas'} utanför räkenskapsåren; den lades i året "
+                    f"{years[current].start:%Y-%m-%d}",
+                    f"Voucher {entry.series} {entry.number} is dated outside the "
+                    "financial years; it was put in year 0",
+                )
+            )
+        assigned[index].add(position)
+    _check_duplicates(result, assigned)
+    for kind_map in (result.balances, result.object_balances, result.period_balances):
+        for index in kind_map:
+            if index not in years:
+                result.issues.append(
+                    make_issue(
+                        Severity.WARNING,
+                        "balance_without_year",
+                        None,
+                        f"Saldon för årsnummer {index} saknar #RAR och hoppades över",
+                        f"Balances for year number {index} have no #RAR and were skipped",
+                    )
+                )
+    import_file = _is_import_file(result)
+    full_export = result.header.sie_type == 4 and not import_file
+    plans = []
+    for index in sorted(years):
+        if import_file and not assigned[index]:
+            continue  # a 4I file only adds vouchers; it creates no empty years
+        authority = index == 0 and not import_file
+        plans.append(
+            YearPlan(
+                index=index,
+                start=years[index].start,
+                end=years[index].end,
+                vouchers=frozenset(assigned[index]),
+                chart="full" if authority else "add",
+                remove_balances=authority,
+                remove_vouchers=authority and full_export,
+                dimensions=False,
+            )
+        )
+    if client is not None:
+        _check_overlaps(result, client, plans)
+    return _first_writes_dimensions(plans)
+
+
+def _plan_without_years(result: Scan, client: Client | None) -> list[YearPlan]:
+    if result.kinds:
+        result.issues.append(
+            make_issue(
+                Severity.ERROR,
+                "rar_missing",
+                None,
+                "#RAR saknas: filen har saldon men inga räkenskapsår",
+                "#RAR is missing: the file has balances but no financial years",
+            )
+        )
+        return []
+    existing = (
+        list(m.FinancialYear.objects.filter(client=client).order_by("start"))
+        if client is not None
+        else []
+    )
+    assigned: dict[int, set[int]] = {}
+    for position, entry in enumerate(result.vouchers):
+        year = next(
+            (y for y in existing if entry.date is not None and y.start <= entry.date <= y.end),
+            None,
+        )
+        if year is None:
+            result.issues.append(
+                make_issue(
+                    Severity.ERROR,
+                    "voucher_no_year",
+                    entry.line,
+                    f"Verifikation {entry.series} {entry.number}: inget räkenskapsår hos "
+                    f"klienten innehåller datumet {entry.date or '(saknas)'}; importera "
+                    "först en SIE-fil med året (#RAR)",
+                    f"Voucher {entry.series} {entry.number}: no financial year of the client "
+                    "contains its date; import a file with the year (#RAR) first",
+                )
+            )
+            continue
+        assigned.setdefault(year.pk, set()).add(position)
+    by_pk = {y.pk: y for y in existing}
+    _check_duplicates(result, assigned)
+    plans = [
+        YearPlan(
+            index=None,
+            start=by_pk[pk].start,
+            end=by_pk[pk].end,
+            vouchers=frozenset(positions),
+            chart="add",
+            remove_balances=False,
+            remove_vouchers=False,
+            dimensions=False,
+        )
+        for pk, positions in sorted(assigned.items(), key=lambda kv: by_pk[kv[0]].start)
+    ]
+    return _first_writes_dimensions(plans)
+
+
+def _first_writes_dimensions(plans: list[YearPlan]) -> list[YearPlan]:
+    if not plans:
+        return plans
+    first = plans[0]
+    return [
+        YearPlan(
+            index=first.index,
+            start=first.start,
+            end=first.end,
+            vouchers=first.vouchers,
+            chart=first.chart,
+            remove_balances=first.remove_balances,
+            remove_vouchers=first.remove_vouchers,
+            dimensions=True,
+        ),
+        *plans[1:],
+    ]
+
+
+def _year_containing(date: dt.date | None, years: dict[int, SieYear]) -> int | None:
+    if date is None:
+        return None
+    for index, year in years.items():
+        if year.start <= date <= year.end:
+            return index
+    return None
+
+
+def _check_duplicates(result: Scan, assigned: dict[int, set[int]]) -> None:
+    for positions in assigned.values():
+        seen: dict[tuple[str, str], int | None] = {}
+        for position in sorted(positions):
+            entry = result.vouchers[position]
+            if not entry.number:
+                continue
+            key = (entry.series, entry.number)
+            if key in seen:
+                first = seen[key]
+                result.issues.append(
+                    make_issue(
+                        Severity.ERROR,
+                        "voucher_duplicate",
+                        entry.line,
+                        f"Verifikation {entry.series} {entry.number} finns redan "
+                        f"(rad {first}) i samma räkenskapsår",
+                        f"Voucher {entry.series} {entry.number} occurs twice in one year "
+                        f"(line {first})",
+                    )
+                )
+            else:
+                seen[key] = entry.line
+
+
+def _check_overlaps(result: Scan, client: Client, plans: list[YearPlan]) -> None:
+    existing = m.FinancialYear.objects.filter(client=client)
+    for plan in plans:
+        for year in existing:
+            if year.start != plan.start and year.start <= plan.end and plan.start <= year.end:
+                result.issues.append(
+                    make_issue(
+                        Severity.ERROR,
+                        "year_overlap",
+                        None,
+                        f"Räkenskapsåret {plan.start}–{plan.end} överlappar det befintliga "
+                        f"{year.start}–{year.end}",
+                        f"The financial year {plan.start}–{plan.end} overlaps the existing "
+                        f"{year.start}–{year.end}",
+                    )
+                )
+
+
+# -- files ------------------------------------------------------------------------------
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _count_lines(path: Path) -> int:
+    count = 0
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            count += chunk.count(b"\n")
+    return count
