@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -81,3 +82,140 @@ class FakeFortnox:
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self)
+
+
+class TokenServer:
+    """A tiny real HTTP server with Fortnox's OAuth rotation and one API resource.
+
+    Refresh tokens are single use; an access token is good for ``uses_per_token``
+    API requests and then answers 401 ``{"message":"unauthorized"}``, so that
+    workers keep having to refresh. Every refresh token presented, and the time of
+    every API request, is recorded, for tests across threads and processes.
+    """
+
+    def __init__(self, *, uses_per_token: int = 1_000_000, refresh_delay: float = 0.0) -> None:
+        import threading
+        import time
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qs
+
+        self.uses_per_token = uses_per_token
+        self.lock = threading.Lock()
+        self.valid_refresh = {"refresh-0"}
+        self.access_uses: dict[str, int] = {"access-0": 0}
+        self.presented: list[str] = []
+        self.reused: list[str] = []
+        self.api_times: list[float] = []
+        self.counter = 0
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _send(self, status: int, body: dict[str, object]) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                form = parse_qs(self.rfile.read(length).decode())
+                token = form.get("refresh_token", [""])[0]
+                time.sleep(refresh_delay)  # widen the window in which a race would show
+                with server.lock:
+                    server.presented.append(token)
+                    if token not in server.valid_refresh:
+                        server.reused.append(token)
+                        self._send(400, {"error": "invalid_grant", "error_description": "x"})
+                        return
+                    server.valid_refresh.discard(token)
+                    server.counter += 1
+                    access, refresh = f"access-{server.counter}", f"refresh-{server.counter}"
+                    server.valid_refresh.add(refresh)
+                    server.access_uses[access] = 0
+                self._send(
+                    200,
+                    {
+                        "access_token": access,
+                        "refresh_token": refresh,
+                        "scope": "companyinformation",
+                        "expires_in": 3600,
+                        "token_type": "bearer",
+                    },
+                )
+
+            def do_GET(self) -> None:
+                token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                with server.lock:
+                    server.api_times.append(time.monotonic())
+                    uses = server.access_uses.get(token)
+                    if uses is None or uses >= server.uses_per_token:
+                        ok = False
+                    else:
+                        server.access_uses[token] = uses + 1
+                        ok = True
+                if not ok:
+                    self._send(401, {"message": "unauthorized"})
+                    return
+                self._send(200, {"CompanyInformation": {"CompanyName": "Bolaget AB"}})
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def __enter__(self) -> TokenServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def run_worker(
+    server_url: str,
+    token_path: str,
+    requests: int,
+    redis_prefix: str | None,
+    tenant: str,
+) -> int:
+    """A worker process: ``requests`` API calls through its own client; returns successes."""
+    from bokslut.fortnox import (
+        FileTokenStore,
+        FortnoxClient,
+        FortnoxOAuth,
+        InMemoryRateLimiter,
+        RateLimit,
+        RedisRateLimiter,
+    )
+
+    limiter: object
+    if redis_prefix is None:
+        limiter = InMemoryRateLimiter([RateLimit(1000, 1.0)])
+    else:
+        import redis
+
+        limiter = RedisRateLimiter(redis.Redis(), prefix=redis_prefix)
+    oauth = FortnoxOAuth("client-id", "client-secret", oauth_url=server_url + "/oauth-v1/")
+    client = FortnoxClient(
+        token_store=FileTokenStore(token_path),
+        oauth=oauth,
+        api_url=server_url + "/3/",
+        rate_limiter=limiter,  # type: ignore[arg-type]
+        tenant=tenant,
+    )
+    done = 0
+    with client:
+        for _ in range(requests):
+            client.company_information()
+            done += 1
+    return done
