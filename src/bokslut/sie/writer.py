@@ -33,7 +33,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -41,6 +40,7 @@ from types import TracebackType
 from typing import Any, BinaryIO, Final, Literal, Self, TypeAlias, TypeVar, overload
 
 from bokslut import __version__
+from bokslut.sie.checksum import ksumma_update
 from bokslut.sie.model import (
     Account,
     Balance,
@@ -183,9 +183,11 @@ def write_document(
 ) -> list[Issue]:
     """Write ``doc`` as a SIE file of ``sie_type`` to a binary stream or a path.
 
-    Balances are written in the spec's order (#IB/#UB, #OIB/#OUB, #RES, #PSALDO/#PBUDGET),
-    each kind in the order of the document's lists. Returns the warnings about text that
-    had to be changed to fit CP437 (empty when nothing was).
+    Records follow the spec's grouping (identification, chart, dimensions and objects,
+    balances, vouchers); balances are written list by list (``balances``, then
+    ``object_balances``, then ``period_balances``), each in its own order, so that reading
+    the file back gives an equal document. Returns the warnings about text that had to be
+    changed to fit CP437 (empty when nothing was).
     """
     with SieWriter(
         target, sie_type=sie_type, checksum=checksum, errors=errors, today=today
@@ -196,9 +198,8 @@ def write_document(
             dimensions=doc.dimensions.values(),
             objects=doc.objects.values(),
         )
-        writer.write_items(b for b in doc.balances if b.kind != "RES")
+        writer.write_items(doc.balances)
         writer.write_items(doc.object_balances)
-        writer.write_items(b for b in doc.balances if b.kind == "RES")
         writer.write_items(doc.period_balances)
         writer.write_items(doc.vouchers)
     return writer.issues
@@ -270,9 +271,9 @@ class SieWriter:
         if self._state != "new":
             raise SieWriteError("the header is written once, before any item")
         h = complete_header(header, self.sie_type, today=self._today)
-        self._record("#FLAGGA", str(h.flag))
+        # #FLAGGA and the opening marker come before the summed range, so bypass _record.
+        self._line(f"#FLAGGA {h.flag}")
         if self.checksum:
-            # The opening marker is outside the summed range, so it bypasses _record.
             self._line("#KSUMMA")
         self._record("#PROGRAM", self._text(h.program), self._text(h.program_version))
         self._record("#FORMAT", h.format)
@@ -470,7 +471,7 @@ class SieWriter:
                 parts.append(quote_field(value))
         self._line(" ".join(parts))
         if self.checksum:
-            self._crc = zlib.crc32(_crc_content(label, fields[:end]).encode("cp437"), self._crc)
+            self._crc = ksumma_update(self._crc, label, _crc_fields(fields[:end]))
 
     def _objects(self, refs: Sequence[ObjectRef]) -> tuple[ObjectRef, ...]:
         if all(_plain(code) for _, code in refs):
@@ -587,17 +588,18 @@ def _format_objects(refs: tuple[ObjectRef, ...]) -> str:
     return "{" + " ".join(f"{dim} {_quote_always(code)}" for dim, code in refs) + "}"
 
 
-def _crc_content(label: str, fields: Sequence[_Field]) -> str:
-    """What spec §10 sums: the label and field contents, no blanks, quotes or braces."""
-    parts = [label]
+def _crc_fields(fields: Sequence[_Field]) -> list[str]:
+    """The field contents spec §10 sums: unquoted, object lists flattened, braces dropped."""
+    parts: list[str] = []
     for value in fields:
         if value is None:
             continue
         if isinstance(value, tuple):
-            parts.extend(f"{dim}{code}" for dim, code in value)
+            for dim, code in value:
+                parts += (str(dim), code)
         else:
             parts.append(value)
-    return "".join(parts)
+    return parts
 
 
 def _in_cp437(char: str) -> bool:
