@@ -102,7 +102,7 @@ def flat_tokens(line: str) -> list[str]:
     """
     tokens: list[str] = []
     for match in _TOKEN_RE.finditer(line):
-        quoted, brace, bare = match.groups()
+        quoted, _brace, bare = match.groups()
         if bare is not None:
             tokens.append(bare)
         elif quoted is not None:

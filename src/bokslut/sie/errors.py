@@ -155,7 +155,24 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "Verifikationen i serie {series} saknar nummer",
         "The voucher in series {series} has no number",
     ),
+    "object_list_missing": (
+        _W,
+        "{label} saknar objektlistan {{}}; raderna lästes ändå (första rad {first})",
+        "{label} lacks its object list {{}}; the rows were read anyway (first line {first})",
+    ),
+    "fields_swapped": (
+        _W,
+        "{label}: konto och period står i omvänd ordning; tolkades som period {period}, "
+        "konto {account} (första rad {first})",
+        "{label}: account and period are in reverse order; read as period {period}, "
+        "account {account} (first line {first})",
+    ),
     # Semantic checks (validation).
+    "voucher_number_in_4i": (
+        _W,
+        "Filer av typ 4I bör inte ha verifikationsnummer (första: {voucher})",
+        "SIE 4I files should not carry voucher numbers (first: {voucher})",
+    ),
     "voucher_unbalanced": (
         _E,
         "Verifikation {voucher} balanserar inte: differens {difference}",
