@@ -98,11 +98,11 @@ def test_token_lifetime_is_configurable(clock: ManualClock) -> None:
 
     from .conftest import make_demo
 
-    with run_in_thread([make_demo()], clock=clock, token_lifetime=60) as running:
-        with httpx.Client(base_url=running.base_url) as http:
-            headers = client_token(http)
-            clock.advance(61)
-            assert http.get("/3/companyinformation", headers=headers).status_code == 401
+    running = run_in_thread([make_demo()], clock=clock, token_lifetime=60)
+    with running, httpx.Client(base_url=running.base_url) as http:
+        headers = client_token(http)
+        clock.advance(61)
+        assert http.get("/3/companyinformation", headers=headers).status_code == 401
 
 
 def test_revoke_kills_refresh_and_access_tokens(http: httpx.Client) -> None:

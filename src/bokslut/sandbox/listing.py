@@ -129,6 +129,9 @@ def sort_items(items: list[JsonValue], query: Mapping[str, str]) -> list[JsonVal
         # Numbers sort as numbers and text as text; Nones last.
         if isinstance(value, Decimal | int) and not isinstance(value, bool):
             return (False, False, Decimal(value), "")
+        # Fortnox's numbers-as-text (CustomerNumber "10") sort as numbers.
+        if isinstance(value, str) and value.isdigit():
+            return (False, False, Decimal(value), "")
         return (value is None, True, Decimal(0), "" if value is None else str(value))
 
     return sorted(items, key=sort_key, reverse=order == "descending")
