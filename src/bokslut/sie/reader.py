@@ -298,11 +298,13 @@ class SieReader:
         if self.strict and issue.severity is Severity.ERROR:
             raise SieFormatError(self.issues)
 
-    def _once(self, code: str, line: int, *, label: str, **params: str) -> None:
+    def _once(
+        self, code: str, line: int, *, label: str, period: str = "", account: str = ""
+    ) -> None:
         """Report a file-wide habit once (on its first line), not on every record."""
         if (code, label) not in self._reported_once:
             self._reported_once.add((code, label))
-            self._issue(code, line, label=label, first=line, **params)
+            self._issue(code, line, label=label, first=line, period=period, account=account)
 
     def _fatal(self, code: str, line: int | None, **params: object) -> SieFormatError:
         self.issues.append(make_issue(code, line, severity=Severity.ERROR, **params))
@@ -342,6 +344,9 @@ class SieReader:
         feed = validator.feed if validator is not None else None
         handlers = self._handlers
         make_row = self._row
+        new_row = _make_row
+        decimal = Decimal
+        date_cache = self._date_cache
         issue = self._issue
         pending = ""
         lineno = 0
@@ -417,7 +422,37 @@ class SieReader:
                         # Rows without the opening brace: read them, but say so.
                         issue("brace_unexpected", lineno, brace="{ saknas/missing")
                         rows = []
-                    row = make_row(kind, fields, objs, lineno)
+                    # The common row inlined (this loop body runs once per row of the
+                    # year); anything unusual goes through _row, which reports problems.
+                    n = len(fields)
+                    row = None
+                    if 2 < n < 6 and objs is not None and fields[1]:
+                        text = fields[2]
+                        try:
+                            amount = decimal(text)
+                        except InvalidOperation:
+                            amount = None
+                        if amount is not None and amount.is_finite():
+                            if not amount and text[0] == "-":
+                                amount = abs(amount)
+                            when = None
+                            if n > 3:
+                                text = fields[3]
+                                if text:
+                                    when = date_cache.get(text) or self._date(text, label, lineno)
+                            row = new_row(
+                                kind,
+                                fields[1],
+                                amount,
+                                self._objects(objs, label, lineno) if objs else (),
+                                when,
+                                (fields[4] or None) if n > 4 else None,
+                                None,
+                                None,
+                                lineno,
+                            )
+                    if row is None:
+                        row = make_row(kind, fields, objs, lineno)
                     if rtrans is not None:
                         twin = rtrans
                         rtrans = None

@@ -1,0 +1,248 @@
+"""Acceptance: the whole real-file corpus reads without a crash, and each broken file is
+reported with the issue its name announces, on the right line."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from bokslut.sie import SieFormatError, read_document
+from bokslut.sie.model import Document, Severity
+
+from .conftest import BROKEN_NAME, CORPUS, corpus_dir
+
+pytestmark = pytest.mark.corpus
+
+
+def _all_files() -> list[Path]:
+    return sorted(p for p in corpus_dir().glob("*/*") if p.is_file() and p.name != "README.md")
+
+
+def test_every_corpus_file_is_read_without_a_crash() -> None:
+    read, refused = 0, []
+    for path in _all_files():
+        try:
+            read_document(path)
+        except SieFormatError as exc:
+            assert (exc.issues and exc.issues[-1].line is not None) or exc.issues[-1].code
+            refused.append(path.name)
+        read += 1
+    assert read >= 85
+    assert refused == ["html_404_page_saved_as_sie_broken.se"]
+
+
+#: Every deliberately broken file -> (issue code, line) its name announces, after reading
+#: each file by hand. Several codes are listed where the name covers more than one problem.
+BROKEN: dict[str, list[tuple[str, int | None]]] = {
+    "jsisie/html_404_page_saved_as_sie_broken.se": [("not_sie", 1)],
+    "jsisie/transaktioner_ovnbolag_imbalanced.se": [("voucher_unbalanced", 3905)],
+    "sie4j/BLBLOV_SIE1_erroneous_leap_year.SE": [("year_invalid", 10), ("year_gap", 12)],
+    "sie4j/BLBLOV_SIE2_UTF_8_with_errors.SE": [
+        ("sru_invalid", 216),
+        ("account_length", 15),
+        ("account_non_numeric", 218),
+    ],
+    "sie4j/BLBLOV_SIE2_UTF_8_with_multiple_errors.SE": [
+        ("sru_invalid", 216),
+        ("account_length", 15),
+        ("account_non_numeric", 218),
+    ],
+    "sie4j/BLBLOV_SIE2_UTF_8_with_non_numeric_account_number.SE": [("account_non_numeric", 16)],
+    "sie4j/BLBLOV_SIE4_UTF_8_IMBALANCED.SI": [
+        ("voucher_unbalanced", 8),
+        ("voucher_unbalanced", 14),
+    ],
+    "sie4j/BLBLOV_SIE4_UTF_8_MISSING_ACCOUNTS.SE": [
+        ("account_undeclared", 421),
+        ("account_undeclared", 444),
+        ("account_undeclared", 466),
+        ("account_undeclared", 528),
+    ],
+    "sie4j/BLBLOV_SIE4_UTF_8_WITH_FAULTY_ADDRESS.SI": [("address_incomplete", 6)],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_12_digit_cid.SI": [("orgnr_format", 7)],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_8-4_digit_cid.SI": [("orgnr_format", 7)],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_8_digit_account_number.SE": [("account_length", 14)],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_critical_voucher_date_error.SI": [("date_invalid", 8)],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_empty_voucher.SE": [("voucher_empty", 827)],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_empty_voucher_date.SI": [("voucher_date_missing", 8)],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_erroneous_taxar.SE": [
+        ("taxar_invalid", 12),
+        ("orgnr_invalid", 8),
+    ],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_erroneous_voucher_date.SI": [("date_invalid", 8)],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_erroneous_voucher_numbers.SI": [("voucher_number_in_4i", 8)],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_errors.SE": [("sru_invalid", 216), ("account_non_numeric", 218)],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_faulty_transaction.SI": [("field_missing", 10)],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_imbalanced_voucher.SE": [("voucher_unbalanced", 821)],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_iso_voucher_date.SI": [("date_format", 8)],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_missing_account_balance.SE": [("amount_invalid", 426)],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_missing_account_numbers.SE": [
+        ("account_missing", 14),
+        ("account_missing", 15),
+        ("account_missing", 16),
+    ],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_missing_account_numbers_in_transaction.SI": [
+        ("account_missing", 10),
+        ("account_missing", 16),
+    ],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_missing_company_name.SI": [("company_name_missing", 6)],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_missing_sru_code.SE": [("sru_invalid", 216)],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_missing_voucher_date.SI": [("voucher_date_missing", 8)],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_missing_voucher_series.SE": [("voucher_series_missing", 821)],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_non_numeric_account_number.SE": [("account_non_numeric", 16)],
+    "sie4j/BLBLOV_SIE4_UTF_8_with_unparseable_taxar.SE": [("taxar_invalid", 12)],
+    "sie4j/SIE_with_missing_program_version.se": [("program_missing", 6)],
+}
+
+
+def test_the_table_covers_every_broken_file() -> None:
+    names = {f"{p.parent.name}/{p.name}" for p in _all_files() if BROKEN_NAME.search(p.name)}
+    assert names == set(BROKEN)
+
+
+@pytest.mark.parametrize(("name", "expected"), sorted(BROKEN.items()))
+def test_broken_file_yields_the_issue_its_name_announces(
+    name: str, expected: list[tuple[str, int | None]]
+) -> None:
+    path = corpus_dir() / name
+    try:
+        _, issues = read_document(path)
+    except SieFormatError as exc:
+        issues = exc.issues
+    found = {(i.code, i.line) for i in issues}
+    for code_line in expected:
+        assert code_line in found, f"{name}: {code_line} not in {sorted(found, key=str)}"
+    for issue in issues:
+        assert issue.message_sv and issue.message_en
+
+
+def test_web_page_saved_as_sie_is_refused_with_a_clear_message() -> None:
+    path = corpus_dir() / "jsisie" / "html_404_page_saved_as_sie_broken.se"
+    with pytest.raises(SieFormatError) as info:
+        read_document(path)
+    issue = info.value.issues[-1]
+    assert issue.code == "not_sie"
+    assert issue.severity is Severity.ERROR
+    assert "inte en SIE-fil" in issue.message_sv
+    assert "not a SIE file" in issue.message_en
+    assert "<!DOCTYPE" in issue.message_en
+
+
+def _balanced(document: Document) -> None:
+    for voucher in document.vouchers:
+        assert voucher.total() == 0, (voucher.series, voucher.number, voucher.line)
+
+
+#: Well-formed files with vouchers for a full year: every voucher balances and the balances
+#: are exactly the movements.
+FULL_YEAR = [
+    "jsisie/BL0001_typ4.SE",
+    "jsisie/sie_4.SE",
+    "jsisie/transaktioner_ovnbolag.se",
+    "sie4j/BLBLOV_SIE4.SE",
+    "sie4j/BLBLOV_SIE4_UTF_8_1.SE",
+    "sie4j/BLBLOV_SIE4_ISO_8859_15.SE",
+]
+
+
+@pytest.mark.parametrize("name", FULL_YEAR)
+def test_full_year_file_balances_exactly_as_stated(name: str) -> None:
+    document, issues = read_document(corpus_dir() / name)
+    _balanced(document)
+    assert document.vouchers
+    codes = {i.code for i in issues}
+    assert "balance_mismatch" not in codes
+    assert "voucher_unbalanced" not in codes
+
+
+def test_well_formed_files_keep_every_stated_balance_and_balance_every_voucher() -> None:
+    from .conftest import well_formed_files
+
+    files = well_formed_files()
+    if not files:
+        corpus_dir()
+    for path in files:
+        if path.name.startswith("html"):
+            continue
+        document, issues = read_document(path)
+        _balanced(document)
+        assert not [i for i in issues if i.code in ("amount_invalid", "voucher_unbalanced")]
+        # Each #IB/#UB/#RES line of the file is one Balance with its exact amount.
+        stated = _stated_balances(path, document.header.format is not None)
+        got = {(b.kind, b.year, b.account, b.line): b.amount for b in document.balances}
+        assert got == stated, path.name
+
+
+def _stated_balances(path: Path, _: bool) -> dict[tuple[str, int, str, int], Decimal]:
+    """#IB/#UB/#RES read with plain string handling, as an independent oracle."""
+    result: dict[tuple[str, int, str, int], Decimal] = {}
+    for number, line in enumerate(path.read_bytes().split(b"\n"), 1):
+        parts = line.decode("latin-1").split()
+        if parts and parts[0] in ("#IB", "#UB", "#RES") and len(parts) >= 4:
+            value = Decimal(parts[3])
+            result[(parts[0][1:], int(parts[1]), parts[2], number)] = (
+                abs(value) if not value else value
+            )
+    return result
+
+
+def _independent_mismatches(document: Document) -> set[str]:
+    """Balance-sheet accounts whose IB + year-0 movements differ from UB, computed directly."""
+    year = document.header.years[0]
+    moved: dict[str, Decimal] = defaultdict(Decimal)
+    for voucher in document.vouchers:
+        if voucher.date and year.start <= voucher.date <= year.end:
+            for row in voucher.rows:
+                if row.counts:
+                    moved[row.account] += row.amount
+    ib = {b.account: b.amount for b in document.balances if b.kind == "IB" and b.year == 0}
+    ub = {b.account: b.amount for b in document.balances if b.kind == "UB" and b.year == 0}
+    accounts = set(ib) | set(ub) | set(moved)
+    return {
+        a
+        for a in accounts
+        if a[0] in "12"
+        and ib.get(a, Decimal(0)) + moved.get(a, Decimal(0)) != ub.get(a, Decimal(0))
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "sie4j/Arousells_Visning_AB.SE",
+        "sie4j/SIE_with_long_voucher_series_number.SE",
+        "sie4j/BLBLOV_SIE4_UTF_8_with_imbalanced_voucher.SE",
+        "sie4j/BLBLOV_SIE4_UTF_8_with_empty_voucher.SE",
+        "jsisie/transaktioner_ovnbolag.se",
+    ],
+)
+def test_report_flags_exactly_the_accounts_whose_ib_plus_movements_differ_from_ub(
+    name: str,
+) -> None:
+    document, issues = read_document(corpus_dir() / name)
+    flagged = {
+        i.message_en.split()[1]
+        for i in issues
+        if i.code == "balance_mismatch"
+        and i.message_en.startswith("Account ")
+        and "UB" in i.message_en
+    }
+    assert all(i.severity is Severity.WARNING for i in issues if i.code == "balance_mismatch")
+    assert flagged == _independent_mismatches(document)
+
+
+def test_arousells_demo_export_has_many_mismatches_but_only_ten_vouchers() -> None:
+    document, issues = read_document(corpus_dir() / "sie4j" / "Arousells_Visning_AB.SE")
+    assert len(document.vouchers) == 10
+    mismatches = [i for i in issues if i.code == "balance_mismatch"]
+    assert len(mismatches) == len({i.message_en.split()[1] for i in mismatches}) > 10
+
+
+def test_corpus_path_is_next_to_the_repository() -> None:
+    assert (
+        CORPUS.resolve()
+        == (Path(__file__).resolve().parents[3] / "shared" / "data" / "sie").resolve()
+    )
