@@ -54,8 +54,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "bokslut.firms",
     "bokslut.ledger",
+    "bokslut.registers",
+    "bokslut.integrations",
+    "bokslut.sync",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +107,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+# Background work. Embedded default: the database-backed queue on the same database
+# (SQLite or PostgreSQL). Scale-out: BOKSLUT_TASKS_BACKEND=rq with Redis at BOKSLUT_REDIS_URL.
+REDIS_URL = os.environ.get("BOKSLUT_REDIS_URL", "redis://127.0.0.1:6379/0")
+_TASKS_BACKEND = os.environ.get("BOKSLUT_TASKS_BACKEND", "db")
+if _TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif _TASKS_BACKEND == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise ValueError(f"BOKSLUT_TASKS_BACKEND must be 'db' or 'rq', not {_TASKS_BACKEND!r}")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

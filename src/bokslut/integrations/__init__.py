@@ -1,0 +1,1 @@
+"""Fortnox connections: OAuth consent, encrypted tokens, status, sync settings and plans."""

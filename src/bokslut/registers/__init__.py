@@ -1,0 +1,1 @@
+"""Registers synced beside the ledger: customers, suppliers, invoices, assets, series, locked period."""
