@@ -2,8 +2,8 @@
 
 What is generated is what SIE can carry unchanged, so that write → read must give it back:
 
-* text is CP437-printable (Swedish letters, quotes, braces, backslashes, blanks) but never a
-  quoted field ending in a backslash, which the format cannot express;
+* text is printable ASCII and Swedish letters (with quotes, braces, backslashes, blanks),
+  never a quoted field ending in a backslash, which the format cannot express;
 * optional texts are ``None`` or non-empty (``""`` and absent are the same on the wire);
 * vouchers balance over the rows that count: normal and added (#RTRANS) rows sum to zero,
   removed (#BTRANS) rows are free.
@@ -34,9 +34,12 @@ from bokslut.sie.model import (
     VoucherRow,
 )
 
-# Printable CP437: ASCII 0x20–0x7E plus the upper half (Swedish letters, box drawing …).
-_CP437_UPPER = bytes(range(0x80, 0x100)).decode("cp437")
-_ALPHABET = [chr(c) for c in range(0x20, 0x7F)] + [c for c in _CP437_UPPER if c.isprintable()]
+# Printable ASCII plus the letters Swedish text uses. Not all of CP437: readers detect the
+# encoding from the bytes (files in the wild claim PC8 and are Latin-1 or UTF-8), and a
+# file of box-drawing characters honestly looks like Latin-1. These letters all sit in
+# 0x80-0xA5, so they also never form UTF-8 sequences.
+_LETTERS = "åäöÅÄÖéÉüÜáàèíóúñçæÆ"
+_ALPHABET = [chr(c) for c in range(0x20, 0x7F)] + list(_LETTERS)
 _SPICE = ['"', "\\", "{", "}", " ", "å", "ä", "ö", "Å", "Ä", "Ö", "é"]
 
 
@@ -78,7 +81,9 @@ accounts = st.builds(
 @st.composite
 def headers(draw: st.DrawFn) -> Header:
     """Identification records, every field possibly absent."""
-    multiple = draw(optional_texts)
+    org_number = draw(st.none() | st.sampled_from(["556677-8899", "5566391537", "0123"]))
+    # #ORGNR carries its förvärvs- and verksamhetsnummer only after the number itself.
+    multiple = None if org_number is None else draw(optional_texts)
     years = draw(st.lists(dates, max_size=3, unique=True))
     return Header(
         flag=draw(st.sampled_from([0, 1])),
@@ -90,7 +95,7 @@ def headers(draw: st.DrawFn) -> Header:
         prosa=draw(optional_texts),
         company_type=draw(st.none() | st.sampled_from(["AB", "E", "HB", "KB", "EK"])),
         company_id=draw(optional_texts),
-        org_number=draw(st.none() | st.sampled_from(["556677-8899", "5566391537", "0123"])),
+        org_number=org_number,
         org_multiple=multiple,
         # A verksamhetsnummer without a förvärvsnummer would need an empty one before it.
         org_activity=None if multiple is None else draw(optional_texts),
