@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 import threading
@@ -15,6 +14,8 @@ from bokslut.sandbox.oauth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from bokslut.sandbox.seed import apply_extras, company_from_document
 from bokslut.sandbox.server import run_in_thread
 from bokslut.sandbox.store import Company
+from bokslut.sie.errors import SieFormatError
+from bokslut.sie.reader import read_document
 
 __all__ = ["load_seed", "main"]
 
@@ -23,9 +24,7 @@ FIRST_SEEDED_NUMBER = 2001
 
 def load_seed(path: Path, database_number: int) -> Company:
     """A company from one SIE file, plus ``<same name>.json`` extras beside it if present."""
-    # The reader lands in parallel; looked up at call time so the server works without it.
-    reader = importlib.import_module("bokslut.sie.reader")
-    document, issues = reader.read_document(path)
+    document, issues = read_document(path)
     fatal = [issue for issue in issues if str(issue.severity) == "error"]
     if fatal and not document.accounts:
         raise ValueError(f"{path}: {fatal[0]}")
@@ -65,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for offset, path in enumerate(args.seed):
         try:
             companies.append(load_seed(path, FIRST_SEEDED_NUMBER + offset))
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, SieFormatError) as error:
             print(f"bokslut sandbox: {error}", file=sys.stderr)
             return 2
     running = run_in_thread(

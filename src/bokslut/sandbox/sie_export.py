@@ -63,6 +63,9 @@ def export_document(company: Company, year: YearData, sie_type: int, today: date
     )
     document = Document(header=header)
     document.accounts = {n: s.account for n, s in company.accounts.items()}
+    # Dimensions and objects go into every type: a seed's cost centres must survive any export.
+    document.dimensions = dict(company.dimensions)
+    document.objects = dict(company.objects)
     document.balances = _shifted_balances(year, 0)
     if previous is not None:
         document.balances += _shifted_balances(previous, -1)
@@ -73,8 +76,6 @@ def export_document(company: Company, year: YearData, sie_type: int, today: date
         if sie_type == 2:
             document.period_balances = [b for b in document.period_balances if not b.objects]
     if sie_type >= 3:
-        document.dimensions = dict(company.dimensions)
-        document.objects = dict(company.objects)
         document.object_balances = [replace(b, year=0) for b in year.object_balances]
         if previous is not None:
             document.object_balances += [replace(b, year=-1) for b in previous.object_balances]
