@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "bokslut.registers",
     "bokslut.integrations",
     "bokslut.sync",
+    "bokslut.automation",
 ]
 
 MIDDLEWARE = [

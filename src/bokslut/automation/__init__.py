@@ -1,0 +1,1 @@
+"""Automatisering: background tasks, the scheduler, per-client sync locks and notifications."""
