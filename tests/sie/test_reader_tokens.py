@@ -11,9 +11,7 @@ from bokslut.money import parse_amount
 from bokslut.sie import quote_field
 from bokslut.sie._tokens import flat_tokens, split_fields, tokenize
 
-_TEXT = st.text(
-    alphabet=st.sampled_from(list('ab åäöÅÄÖé"\\{}\t#-.0123456789') + ["x"]), max_size=30
-)
+_TEXT = st.text(alphabet=st.sampled_from(list('ab åäöÅÄÖé"\\{}\t#-.0123456789x')), max_size=30)
 
 
 @given(_TEXT)
