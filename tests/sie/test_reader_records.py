@@ -77,7 +77,8 @@ def test_header_records_fill_the_header() -> None:
 
 def test_format_in_quotes_and_tab_indented_records() -> None:
     doc, issues = read(
-        '#FLAGGA\t\t0\n#FORMAT\t\t"PC8"\n#SIETYP\t\t4\n\t#FNAMN\t"AB"\n#PROGRAM X 1\n#RAR 0 20170101 20171231\n'
+        '#FLAGGA\t\t0\n#FORMAT\t\t"PC8"\n#SIETYP\t\t4\n\t#FNAMN\t"AB"\n'
+        "#PROGRAM X 1\n#RAR 0 20170101 20171231\n"
     )
     assert doc.header.format == "PC8"
     assert doc.header.company_name == "AB"
@@ -134,7 +135,8 @@ def test_voucher_with_fortnox_empty_fields_and_empty_series() -> None:
     doc, _ = read(
         HEAD
         + '#VER "" "" 20170105 "Leverantörsfaktura" 20170106\n{\n'
-        + '   #TRANS 2440 {} -11441.2 "" "" 0\n\t#TRANS 6110 {1 "100"} 11441.20 20170105 "Papper"\n}\n'
+        + '   #TRANS 2440 {} -11441.2 "" "" 0\n'
+        + '\t#TRANS 6110 {1 "100"} 11441.20 20170105 "Papper"\n}\n'
     )
     (voucher,) = doc.vouchers
     assert (voucher.series, voucher.number, voucher.date, voucher.registered) == (
@@ -254,7 +256,8 @@ def test_reader_streams_items_in_file_order_and_fills_chart_dicts() -> None:
 def test_fast_built_records_equal_constructed_ones() -> None:
     doc, _ = read(
         HEAD
-        + '#VER A 1 20170101 "x"\n{\n#TRANS 1930 {1 "2"} 1.50 20170101 "t"\n#TRANS 3010 {} -1.50\n}\n'
+        + '#VER A 1 20170101 "x"\n{\n#TRANS 1930 {1 "2"} 1.50 20170101 "t"\n'
+        + "#TRANS 3010 {} -1.50\n}\n"
     )
     voucher = doc.vouchers[0]
     assert type(voucher) is Voucher
