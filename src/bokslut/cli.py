@@ -37,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args or args[0] in {"-h", "--help"}:
         print(_usage())
         return 0
+    if args[0] == "sandbox":
+        # The sandbox is a pure library: it needs no Django settings or database.
+        from bokslut.sandbox.cli import main as sandbox_main
+
+        return sandbox_main(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bokslut.settings")
     from django.core.management import execute_from_command_line
 
