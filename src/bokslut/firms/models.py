@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from bokslut.firms.validators import normalise_org_number, validate_org_number
@@ -45,3 +46,30 @@ class Client(models.Model):
         # Store one canonical form so "5566547898" and "556654-7898" are the same client.
         self.org_number = normalise_org_number(self.org_number)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class Membership(models.Model):
+    """A user's place in a firm: administratör (everything) or konsult (possibly some clients)."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Administratör"
+        CONSULTANT = "konsult", "Konsult"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("roll", max_length=10, choices=Role.choices, default=Role.CONSULTANT)
+    limited_to_clients = models.BooleanField(
+        "begränsad till vissa klienter",
+        default=False,
+        help_text="a consultant who only sees the clients listed in `clients`",
+    )
+    clients = models.ManyToManyField(Client, blank=True, related_name="consultants")
+
+    class Meta:
+        verbose_name = "medlemskap"
+        verbose_name_plural = "medlemskap"
+
+    def __str__(self) -> str:
+        return f"{self.user} i {self.firm} ({self.get_role_display()})"
