@@ -145,3 +145,32 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("BOKSLUT_LOG_LEVEL", "WARNING")},
 }
+
+# --- Fortnox integration (bokslut.integrations) -------------------------------------------
+# App credentials and endpoints. The defaults are the local sandbox's (`bokslut sandbox`,
+# port 8765, its documented test client); production sets the real Fortnox values.
+BOKSLUT_FORTNOX_CLIENT_ID = os.environ.get("BOKSLUT_FORTNOX_CLIENT_ID", "bokslut-sandbox")
+BOKSLUT_FORTNOX_CLIENT_SECRET = os.environ.get("BOKSLUT_FORTNOX_CLIENT_SECRET", "sandbox-secret")
+BOKSLUT_FORTNOX_API_URL = os.environ.get("BOKSLUT_FORTNOX_API_URL", "http://127.0.0.1:8765/3/")
+BOKSLUT_FORTNOX_OAUTH_URL = os.environ.get(
+    "BOKSLUT_FORTNOX_OAUTH_URL", "http://127.0.0.1:8765/oauth-v1/"
+)
+BOKSLUT_FORTNOX_REDIRECT_URI = os.environ.get(
+    "BOKSLUT_FORTNOX_REDIRECT_URI", "http://127.0.0.1:8000/integrations/fortnox/callback"
+)
+# Token encryption keys, comma-separated Fernet keys: the first encrypts, all decrypt.
+# Empty: one key derived from SECRET_KEY (the embedded install).
+BOKSLUT_FERNET_KEYS = [
+    k.strip() for k in os.environ.get("BOKSLUT_FERNET_KEYS", "").split(",") if k.strip()
+]
+# The shared Fortnox rate limiter lives in Redis only when Redis is configured (or the task
+# queue runs on it); the embedded install without Redis limits in process.
+BOKSLUT_FORTNOX_REDIS_URL = (
+    REDIS_URL if ("BOKSLUT_REDIS_URL" in os.environ or _TASKS_BACKEND == "rq") else None
+)
+# Plans: a JSON object replacing the default catalogue (see bokslut.integrations.plans).
+import json as _json  # noqa: E402 - kept inside this block so it stays self-contained
+
+BOKSLUT_PLANS = (
+    _json.loads(os.environ["BOKSLUT_PLANS"]) if os.environ.get("BOKSLUT_PLANS") else None
+)
