@@ -152,6 +152,9 @@ class BulkWriter:
                         copy.write_row(values)
                         count += 1
             return count
+        # A bigger page cache keeps the row indexes' B-trees in memory during a bulk
+        # insert (SQLite's default is 2 MB); it only lasts for this connection.
+        self.connection.connection.execute("PRAGMA cache_size = -262144")
         marks = ", ".join(["?"] * len(columns))
         sql = f"INSERT INTO {qn(table)} ({column_list}) VALUES ({marks})"  # noqa: S608
         raw = self.connection.connection

@@ -177,12 +177,12 @@ def _scan_voucher(result: Scan, voucher: Voucher) -> None:
             voucher.series,
             voucher.number,
             voucher.date,
-            encoded.content_hash,
+            encoded[7],
             voucher.line,
-            len(encoded.rows),
+            len(encoded[8]),
         )
     )
-    result.rows += len(encoded.rows)
+    result.rows += len(encoded[8])
 
 
 def _scan_balance(result: Scan, item: Balance | ObjectBalance | PeriodBalance) -> None:

@@ -383,38 +383,23 @@ class YearWriter:
             voucher_id = ids.get(position)
             if voucher_id is None:
                 continue
+            series, number, number_sort, date, text, registered, signature, content_hash, rows = v
             header: VoucherTuple = (
                 voucher_id,
                 year_id,
-                v.series,
-                v.number,
-                v.number_sort,
-                v.date or None,
-                v.text,
-                v.registered or None,
-                v.signature,
-                v.content_hash,
+                series,
+                number,
+                number_sort,
+                date,
+                text,
+                registered,
+                signature,
+                content_hash,
                 source_id,
             )
             (updates if position in changed else inserts).append(header)
-            for n, (kind, account, ore, objects, date, booking, text, qty, sign) in enumerate(
-                v.rows, start=1
-            ):
-                yield (
-                    voucher_id,
-                    year_id,
-                    n,
-                    kind,
-                    account,
-                    ore,
-                    objects,
-                    date or None,
-                    booking or None,
-                    text,
-                    qty or None,
-                    sign,
-                    source_id,
-                )
+            for n, row in enumerate(rows, start=1):
+                yield (voucher_id, year_id, n, *row, source_id)
             done += 1
             if self.on_voucher is not None and done % 500 == 0:
                 self.on_voucher(500)
