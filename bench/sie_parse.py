@@ -107,9 +107,23 @@ def measure_here(kind: str, path: Path, *, trace: bool) -> dict[str, Any]:
     if trace:
         result["tracemalloc_peak_mib"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
         tracemalloc.stop()
-    # ru_maxrss is in KiB on Linux.
-    result["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    # ru_maxrss is in KiB on Linux, but after exec it starts from the parent's RSS at spawn
+    # time (the parent has just generated a big file), so the peak of this process's own
+    # memory map (VmHWM) is the figure used where /proc has it.
+    ru_maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["ru_maxrss_mib"] = round(ru_maxrss, 1)
+    result["peak_rss_mib"] = round(_vm_hwm_mib() or ru_maxrss, 1)
     return result
+
+
+def _vm_hwm_mib() -> float | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
 
 
 # -- orchestration (parent process) -----------------------------------------------------------
@@ -238,8 +252,9 @@ def run(
         "notes": {
             "seconds": "wall clock of the child process's work (reported, never a gate)",
             "cpu_seconds": "user+system CPU of that work; ratios use this",
-            "peak_rss_mib": "ru_maxrss of the child; rss_over_baseline_mib subtracts an "
-            "idle interpreter that imported the same modules",
+            "peak_rss_mib": "peak RSS of the child (VmHWM; ru_maxrss_mib is also given but "
+            "on Linux it inherits the parent's RSS at spawn); rss_over_baseline_mib subtracts "
+            "an idle interpreter that imported the same modules",
             "tracemalloc_peak_mib": "peak of Python allocations in a separate traced run",
         },
         "sizes": {},
