@@ -1,8 +1,9 @@
 """URL configuration. The web app (issue: Swedish web UI) adds its routes here."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("integrations/", include("bokslut.integrations.urls")),
 ]

@@ -1,0 +1,113 @@
+"""The OAuth round trip in the browser, plus confirm and disconnect (minimal, no templates)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from bokslut.firms.models import Client
+from bokslut.firms.selectors import client_get
+from bokslut.fortnox import FortnoxError
+from bokslut.integrations.connections import (
+    connection_complete,
+    connection_confirm_org_number,
+    connection_disconnect,
+    connection_start,
+)
+from bokslut.integrations.errors import IntegrationError
+from bokslut.integrations.models import Connection
+from bokslut.integrations.oauth_state import SESSION_KEY
+
+
+def _client_or_404(request: HttpRequest, client_id: int) -> Client:
+    # Only the user's own firm's clients exist, as far as the user can tell.
+    client = client_get(user=request.user, client_id=client_id)
+    if client is None:
+        raise Http404("Klienten finns inte.")
+    return client
+
+
+def _safe_next(request: HttpRequest, fallback: str = "/") -> str:
+    wanted = request.GET.get("next") or request.POST.get("next") or fallback
+    if url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return fallback
+
+
+@login_required
+@require_GET
+def connect(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Send the user to Fortnox's consent page."""
+    client = _client_or_404(request, client_id)
+    url = connection_start(
+        client=client, user=request.user, session=request.session, next_url=_safe_next(request)
+    )
+    return HttpResponseRedirect(url)
+
+
+@login_required
+@require_GET
+def callback(request: HttpRequest) -> HttpResponse:
+    """Fortnox redirects back here with ``code`` and ``state`` (or ``error``)."""
+    state = request.GET.get("state", "")
+    pending = (request.session.get(SESSION_KEY) or {}).get(state) or {}
+    next_url = str(pending.get("next") or "/")
+    try:
+        connection = connection_complete(
+            session=request.session,
+            state=state,
+            code=request.GET.get("code", ""),
+            error=request.GET.get("error", ""),
+            user=request.user,
+        )
+    except IntegrationError as exc:
+        messages.error(request, str(exc))
+        return HttpResponseRedirect(next_url if pending else "/")
+    except FortnoxError as exc:
+        messages.error(request, exc.user_message)
+        return HttpResponseRedirect(next_url)
+    if connection.org_number_mismatch:
+        messages.warning(
+            request,
+            f"Fortnox-företaget {connection.company_name} har organisationsnummer "
+            f"{connection.org_number}, men klienten har {connection.client.org_number}. "
+            "Ingen synkronisering sker förrän du bekräftar kopplingen.",
+        )
+    else:
+        messages.success(request, f"{connection.company_name} är nu anslutet till Fortnox.")
+    return HttpResponseRedirect(next_url)
+
+
+def _connection_or_404(request: HttpRequest, client_id: int) -> Connection:
+    client = _client_or_404(request, client_id)
+    connection = Connection.objects.filter(client=client).first()
+    if connection is None:
+        raise Http404("Klienten har ingen Fortnox-koppling.")
+    return connection
+
+
+@login_required
+@require_POST
+def confirm_org_number(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Accept a differing org.nr so that syncs may run."""
+    connection = _connection_or_404(request, client_id)
+    connection_confirm_org_number(connection=connection, user=request.user)
+    messages.success(request, "Kopplingen är bekräftad; synkronisering kan köras.")
+    return HttpResponseRedirect(_safe_next(request))
+
+
+@login_required
+@require_POST
+def disconnect(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Revoke and forget the connection."""
+    connection = _connection_or_404(request, client_id)
+    connection = connection_disconnect(connection=connection, user=request.user)
+    messages.success(request, "Kopplingen till Fortnox är borttagen.")
+    if connection.last_error:
+        messages.warning(request, connection.last_error)
+    return HttpResponseRedirect(_safe_next(request))
