@@ -1,0 +1,56 @@
+"""``bokslut worker``: run background tasks with whichever backend the settings chose."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django_tasks import default_task_backend
+
+#: RQ must build jobs with django-tasks-rq's Job class, which knows how to call a Task.
+RQ_JOB_CLASS = "django_tasks_rq.backend.Job"
+
+
+class Command(BaseCommand):
+    help = "Kör bakgrundsjobb (synkningar) med databaskön eller RQ på Redis enligt inställningarna."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--queue", default="default", help="kön att arbeta med")
+        parser.add_argument(
+            "--burst", action="store_true", help="kör det som väntar i kön och avsluta sedan"
+        )
+        parser.add_argument("--max-tasks", type=int, default=None, help="avsluta efter N jobb")
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="sekunder mellan tittar i databaskön"
+        )
+        parser.add_argument("--worker-id", default=None, help="arbetarens namn (unikt)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        backend = type(default_task_backend).__name__
+        if backend == "DatabaseBackend":
+            db_options: dict[str, Any] = {
+                "queue_name": options["queue"],
+                "batch": options["burst"],
+                "max_tasks": options["max_tasks"],
+                "interval": options["interval"],
+                "reload": False,
+                "startup_delay": False,
+                "verbosity": options["verbosity"],
+            }
+            if options["worker_id"]:
+                db_options["worker_id"] = options["worker_id"]
+            call_command("db_worker", **db_options)
+        elif backend == "RQBackend":
+            call_command(
+                "rqworker",
+                options["queue"],
+                job_class=RQ_JOB_CLASS,
+                burst=options["burst"],
+                max_jobs=options["max_tasks"],
+                name=options["worker_id"],
+                verbosity=options["verbosity"],
+            )
+        else:
+            raise CommandError(f"bokslut worker kan inte köra uppgiftsbackenden {backend}")
