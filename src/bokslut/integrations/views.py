@@ -8,8 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from bokslut.firms.models import Client
-from bokslut.firms.selectors import client_get
+from bokslut.firms.models import Client, Membership
 from bokslut.fortnox import FortnoxError
 from bokslut.integrations.connections import (
     connection_complete,
@@ -23,8 +22,15 @@ from bokslut.integrations.oauth_state import SESSION_KEY
 
 
 def _client_or_404(request: HttpRequest, client_id: int) -> Client:
-    # Only the user's own firm's clients exist, as far as the user can tell.
-    client = client_get(user=request.user, client_id=client_id)
+    # Only the user's own firm's clients exist, as far as the user can tell. (The firm
+    # check lives here until firms offers a stable permission-scoped selector.)
+    membership = Membership.objects.filter(user_id=request.user.pk).first()
+    if membership is None:
+        raise Http404("Klienten finns inte.")
+    clients = Client.objects.filter(firm_id=membership.firm_id)
+    if membership.role == Membership.Role.CONSULTANT and membership.limited_to_clients:
+        clients = clients.filter(consultants=membership)
+    client = clients.filter(pk=client_id).first()
     if client is None:
         raise Http404("Klienten finns inte.")
     return client
