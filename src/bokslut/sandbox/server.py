@@ -185,6 +185,9 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     # HTTP/1.1 keeps connections alive, as clients (and benchmarks) expect.
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in separate writes; with Nagle on, a keep-alive client's
+    # delayed ACK stalls every response by ~40 ms (about 22 requests/s at best).
+    disable_nagle_algorithm = True
     server_version = "nginx"
     sys_version = ""
     server: _Server
