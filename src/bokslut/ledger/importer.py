@@ -72,7 +72,7 @@ class SieImportError(Exception):
 def import_sie_file(
     path: str | os.PathLike[str],
     *,
-    client: Client | None = None,
+    client: Client | str | None = None,
     firm: Firm | None = None,
     strict: bool = False,
     progress: ImportProgress | None = None,
@@ -81,7 +81,9 @@ def import_sie_file(
 
     Without ``client`` the client is found or created (in ``firm``, default: the
     installation's firm) from the file's ``#ORGNR`` and ``#FNAMN``; with it, the file's
-    org.nr must be the client's. ``strict`` refuses files with warnings too.
+    org.nr must be the client's. ``client`` may also be an org.nr: that client, found or
+    created, for files without ``#ORGNR`` or to make sure the file is the expected one.
+    ``strict`` refuses files with warnings too.
     Raises :class:`SieImportError` (nothing written) for a file that cannot be imported.
     """
     from bokslut.sie.errors import SieFormatError
@@ -110,7 +112,7 @@ def import_sie_document(
     document: Document,
     *,
     name: str,
-    client: Client | None = None,
+    client: Client | str | None = None,
     firm: Firm | None = None,
     strict: bool = False,
     issues: list[Issue] | None = None,
@@ -158,7 +160,7 @@ def _import_paused(
     *,
     name: str,
     sha256: str,
-    client: Client | None,
+    client: Client | str | None,
     firm: Firm | None,
     strict: bool,
     progress: ImportProgress | None,
@@ -169,15 +171,18 @@ def _import_paused(
         progress.start("läser", lines)
     result = scan(source, on_item=_LineProgress(progress) if progress is not None else None)
     with result.spool:
-        _check_org_number(result, client)
+        wanted = _wanted_org_number(result, client)
+        if isinstance(client, str):
+            client = None
+        _check_org_number(result, client, wanted)
         plans: list[YearPlan] = []
         if not result.errors:
-            existing = client if client is not None else _find_client(result, firm)
+            existing = client if client is not None else _find_client(result, firm, wanted)
             plans = _plan_years(result, existing)
         blocking = result.issues if strict else result.errors
         if blocking:
             raise SieImportError(blocking)
-        client, created = _resolve_client(result, client, firm)
+        client, created = _resolve_client(result, client, firm, wanted)
         source_row = m.Source.objects.create(
             client=client,
             kind=m.Source.Kind.SIE_FILE,
@@ -228,10 +233,22 @@ class _LineProgress:
 # -- client and years -------------------------------------------------------------------
 
 
-def _check_org_number(result: Scan, client: Client | None) -> None:
+def _wanted_org_number(result: Scan, client: Client | str | None) -> str | None:
+    """The org.nr the caller asked for (``client`` given as a string), canonical."""
+    if not isinstance(client, str):
+        return None
+    try:
+        return normalise_org_number(client)
+    except ValueError as exc:
+        result.issues.append(make_issue(Severity.ERROR, "client_invalid", None, str(exc), str(exc)))
+        return None
+
+
+def _check_org_number(result: Scan, client: Client | None, wanted: str | None) -> None:
     stated = result.header.org_number
+    expected = client.org_number if client is not None else wanted
     if not stated:
-        if client is None:
+        if expected is None:
             result.issues.append(
                 make_issue(
                     Severity.ERROR,
@@ -245,7 +262,7 @@ def _check_org_number(result: Scan, client: Client | None) -> None:
     try:
         canonical = normalise_org_number(stated)
     except ValueError:
-        severity = Severity.WARNING if client is not None else Severity.ERROR
+        severity = Severity.WARNING if expected is not None else Severity.ERROR
         result.issues.append(
             make_issue(
                 severity,
@@ -256,21 +273,21 @@ def _check_org_number(result: Scan, client: Client | None) -> None:
             )
         )
         return
-    if client is not None and canonical != client.org_number:
+    if expected is not None and canonical != expected:
         result.issues.append(
             make_issue(
                 Severity.ERROR,
                 "org_number_mismatch",
                 None,
-                f"Filen gäller {canonical}, inte klienten {client.org_number} ({client.name})",
-                f"The file is for {canonical}, not the client {client.org_number}",
+                f"Filen gäller organisationsnummer {canonical}, inte klienten {expected}",
+                f"The file is for organisation number {canonical}, not the client {expected}",
             )
         )
 
 
-def _find_client(result: Scan, firm: Firm | None) -> Client | None:
+def _find_client(result: Scan, firm: Firm | None, wanted: str | None) -> Client | None:
     """The existing client the file names, if any (nothing is created before validation)."""
-    org = result.header.org_number
+    org = wanted or result.header.org_number
     if not org:
         return None
     canonical = normalise_org_number(org)
@@ -281,10 +298,12 @@ def _find_client(result: Scan, firm: Firm | None) -> Client | None:
     return Client.objects.filter(firm=firm, org_number=canonical).first()
 
 
-def _resolve_client(result: Scan, client: Client | None, firm: Firm | None) -> tuple[Client, bool]:
+def _resolve_client(
+    result: Scan, client: Client | None, firm: Firm | None, wanted: str | None
+) -> tuple[Client, bool]:
     if client is not None:
         return client, False
-    org = result.header.org_number
+    org = wanted or result.header.org_number
     assert org is not None  # _check_org_number refused the file otherwise
     return client_get_or_create(
         firm=firm or default_firm(), org_number=org, name=result.header.company_name or ""

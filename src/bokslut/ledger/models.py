@@ -229,7 +229,10 @@ class Voucher(models.Model):
     content_hash = models.CharField(
         max_length=64, help_text="hash of the voucher and its rows: tells a changed voucher"
     )
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    # Provenance only; no database constraint, to spare the bulk import a check per voucher.
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
 
     class Meta:
         ordering = ["year", "series", "number_sort", "number"]
@@ -256,15 +259,23 @@ class VoucherRow(models.Model):
         ADDED = "added", "Tillagd i efterhand"
         REMOVED = "removed", "Struken"
 
-    # Rows are the million-row table: every index costs import time, so the foreign keys
-    # rely on the composite indexes below (voucher+position, year+account+date) instead
-    # of one index each. Sources are deleted rarely enough to afford a scan.
+    # Rows are the million-row table, written in bulk by imports and syncs. Every index and
+    # every foreign-key check costs import time (PostgreSQL checks deferred keys one
+    # trigger per row at commit: 3 million checks for a million rows), so:
+    # - the foreign keys rely on the composite indexes below instead of one index each;
+    # - they carry no database constraint. ``year`` and ``source`` are copies of the
+    #   voucher's, and rows are only ever written together with their voucher, inside
+    #   the voucher's transaction, by the importer (which deletes rows before vouchers).
     voucher = models.ForeignKey(
-        Voucher, on_delete=models.CASCADE, related_name="rows", db_index=False
+        Voucher, on_delete=models.CASCADE, related_name="rows", db_index=False, db_constraint=False
     )
     # Denormalised from the voucher so per-account and per-period sums need no join.
     year = models.ForeignKey(
-        FinancialYear, on_delete=models.CASCADE, related_name="+", db_index=False
+        FinancialYear,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     position = models.PositiveIntegerField()
     kind = models.CharField(max_length=7, choices=Kind.choices, default=Kind.NORMAL)
@@ -276,7 +287,9 @@ class VoucherRow(models.Model):
     text = models.CharField(max_length=500, blank=True)
     quantity = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
     signature = models.CharField(max_length=100, blank=True)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+", db_index=False)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
 
     class Meta:
         ordering = ["voucher", "position"]
