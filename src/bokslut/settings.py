@@ -174,3 +174,43 @@ import json as _json  # noqa: E402 - kept inside this block so it stays self-con
 BOKSLUT_PLANS = (
     _json.loads(os.environ["BOKSLUT_PLANS"]) if os.environ.get("BOKSLUT_PLANS") else None
 )
+
+# --- Web app (bokslut.web), audit log (bokslut.audit), sign-in protection, static files ---
+# Pages are Django templates + HTMX; django-axes locks an account+address pair out after
+# repeated failed sign-ins; WhiteNoise serves collected static files in production, so
+# `bokslut serve` needs no separate web server for them.
+INSTALLED_APPS += ["django_htmx", "axes", "bokslut.audit", "bokslut.web"]
+# WhiteNoise right after SecurityMiddleware (its documented place), HTMX anywhere after
+# sessions, and axes last so it sees the outcome of authentication.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1,
+    "django_htmx.middleware.HtmxMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("BOKSLUT_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 0.25  # hours: a locked-out pair may try again after 15 minutes
+# Lock the (user name, address) pair: a guesser cannot lock a colleague out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/lockout.html"
+AXES_VERBOSE = False
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:client_list"
+LOGOUT_REDIRECT_URL = "web:login"
+LOCALE_PATHS = [BASE_DIR / "locale"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Compressed (gzip/brotli) copies made by collectstatic; no manifest, so templates
+    # render in tests and development without a collectstatic run.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("BOKSLUT_HTTPS", "") == "1"

@@ -6,4 +6,5 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("integrations/", include("bokslut.integrations.urls")),
+    path("", include("bokslut.web.urls")),  # the web UI: Klienter, Saldobalans, Huvudbok …
 ]

@@ -1,0 +1,66 @@
+"""Short in-app help for each page, in Swedish, in the voice of the getting-started article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["PAGE_HELP", "PageHelp"]
+
+
+@dataclass(frozen=True)
+class PageHelp:
+    """A page's help: a title and a few sentences."""
+
+    title: str | Promise
+    text: str | Promise
+
+
+PAGE_HELP: dict[str, PageHelp] = {
+    "clients": PageHelp(
+        _("Om klientlistan"),
+        _(
+            "Här ser du alla klienter du arbetar med och hur deras koppling till Fortnox mår. "
+            "Statusen visar om anslutningen är aktiv, om den behöver godkännas igen eller om "
+            "något gick fel vid senaste synkroniseringen. Använd filtren för att snabbt hitta "
+            "klienter som behöver din uppmärksamhet, till exempel de som inte synkats på "
+            "en vecka."
+        ),
+    ),
+    "trial_balance": PageHelp(
+        _("Om saldobalansen"),
+        _(
+            "Saldobalansen visar varje kontos ingående balans, årets rörelse och utgående "
+            "balans. Den utgående balansen räknas fram ur verifikationerna och jämförs med "
+            "den som Fortnox eller SIE-filen anger, så att du direkt ser om något inte "
+            "stämmer. Byt räkenskapsår med väljaren överst och klicka på ett konto för att "
+            "se dess huvudbok."
+        ),
+    ),
+    "ledger": PageHelp(
+        _("Om huvudboken"),
+        _(
+            "Huvudboken visar ett konto i taget: ingående balans, varje transaktion i "
+            "datumordning med saldot efter den, och utgående balans. Strukna rader räknas "
+            "inte med. Klicka på en verifikation för att se alla dess rader."
+        ),
+    ),
+    "vouchers": PageHelp(
+        _("Om verifikationerna"),
+        _(
+            "Här hittar du årets verifikationer. Filtrera på serie, datum, konto eller text "
+            "för att snabbt hitta det du letar efter. Beloppet är verifikationens summa "
+            "debet."
+        ),
+    ),
+    "voucher": PageHelp(
+        _("Om verifikationen"),
+        _(
+            "Verifikationen visas med alla sina rader, precis som den är bokförd. En rad som "
+            "har strukits i efterhand visas överstruken och räknas inte med i saldona; en "
+            "rad som lagts till i efterhand är markerad."
+        ),
+    ),
+}
