@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from bokslut.sandbox.demo import demo_company
+from bokslut.sandbox.jsonio import loads
 from bokslut.sandbox.oauth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from bokslut.sandbox.seed import apply_extras, company_from_document
 from bokslut.sandbox.server import run_in_thread
@@ -31,7 +31,11 @@ def load_seed(path: Path, database_number: int) -> Company:
     company = company_from_document(document, database_number)
     extras = path.with_suffix(".json")
     if extras.is_file():
-        apply_extras(company, json.loads(extras.read_text("utf-8")))
+        # Amounts in extras are money: parsed as Decimal, never float.
+        data = loads(extras.read_text("utf-8"))
+        if not isinstance(data, Mapping):
+            raise ValueError(f"{extras}: expected a JSON object")
+        apply_extras(company, data)
     return company
 
 
