@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django_tasks import default_task_backend
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
 #: RQ must build jobs with django-tasks-rq's Job class, which knows how to call a Task.
 RQ_JOB_CLASS = "django_tasks_rq.backend.Job"
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--worker-id", default=None, help="arbetarens namn (unikt)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        backend = type(default_task_backend).__name__
+        backend = type(task_backends[DEFAULT_TASK_BACKEND_ALIAS]).__name__
         if backend == "DatabaseBackend":
             db_options: dict[str, Any] = {
                 "queue_name": options["queue"],
