@@ -52,13 +52,15 @@ class Command(BaseCommand):
                 failed += 1
                 continue
             columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-            with Progress(*columns, console=console, transient=True) as bar:
+            # Outside a terminal (pipes, tests, logs) a live bar is only noise.
+            live = console.is_terminal
+            with Progress(*columns, console=console, transient=True, disable=not live) as bar:
                 try:
                     summary = import_sie_file(
                         path,
                         client=options["client"],
                         strict=options["strict"],
-                        progress=RichProgress(bar, path.name),
+                        progress=RichProgress(bar, path.name) if live else None,
                     )
                 except SieImportError as exc:
                     failed += 1
