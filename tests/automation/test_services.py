@@ -15,7 +15,7 @@ from automation import stubs
 from automation.conftest import ClientFactory
 from bokslut.automation.leases import lease_acquire, lease_release
 from bokslut.automation.models import Notice, NoticeKind, ScheduledSlot, SlotOutcome, SyncLease
-from bokslut.automation.services import connection_status_changed, sync_exclusive
+from bokslut.automation.services import notify_connection_status, sync_exclusive
 from bokslut.firms.models import Client, Firm, Membership
 
 pytestmark = pytest.mark.django_db
@@ -136,10 +136,10 @@ def test_a_successful_sync_clears_the_incident_so_the_next_one_notifies_again(
 def test_connection_status_hook_notifies_on_reapproval_and_clears_when_active(
     client: Client, staff: list[str]
 ) -> None:
-    connection_status_changed(client=client, status="behover_godkannas")
-    connection_status_changed(client=client, status="behover_godkannas")
+    notify_connection_status(client=client, status="behover_godkannas")
+    notify_connection_status(client=client, status="behover_godkannas")
     assert Notice.objects.filter(cleared_at__isnull=True).count() == 1
-    connection_status_changed(client=client, status="aktiv")
+    notify_connection_status(client=client, status="aktiv")
     assert Notice.objects.filter(cleared_at__isnull=True).count() == 0
     assert len(mail.outbox) == 1
 
@@ -231,3 +231,19 @@ def test_the_database_refuses_a_second_open_notice_for_one_incident(client: Clie
     Notice.objects.create(**fields)
     with pytest.raises(IntegrityError):
         Notice.objects.create(**fields)
+
+
+def test_a_connection_turning_to_needs_reapproval_notifies_through_the_signal(
+    client: Client, staff: list[str]
+) -> None:
+    from bokslut.integrations.connections import connection_get_or_create, connection_set_status
+    from bokslut.integrations.models import ConnectionStatus
+
+    connection = connection_get_or_create(client=client)
+    connection_set_status(connection=connection, status=ConnectionStatus.AKTIV)
+    for _ in range(2):
+        connection_set_status(connection=connection, status=ConnectionStatus.BEHOVER_GODKANNAS)
+    assert Notice.objects.filter(cleared_at__isnull=True).count() == 1
+    connection_set_status(connection=connection, status=ConnectionStatus.AKTIV)
+    assert Notice.objects.filter(cleared_at__isnull=True).count() == 0
+    assert len(mail.outbox) == 1

@@ -156,7 +156,7 @@ def failed_scheduled_streak(client: Client) -> int:
     return streak
 
 
-def connection_status_changed(*, client: Client, status: str) -> None:
+def notify_connection_status(*, client: Client, status: str) -> None:
     """Hook for the integrations app: notify on ``behover_godkannas``, clear on ``aktiv``."""
     from bokslut.integrations.models import ConnectionStatus
 

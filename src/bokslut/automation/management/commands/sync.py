@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from argparse import ArgumentParser
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
@@ -39,7 +39,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         client = _client(options["client"], options["firm"])
         areas = _areas(options["areas"])
-        console = Console(file=self.stdout, force_terminal=False, width=100)
+        # OutputWrapper forwards write/flush to the real stream, which is all rich needs.
+        console = Console(file=cast(IO[str], self.stdout), width=100)
         labels = _area_labels()
         with Progress(
             TextColumn("{task.description:<32}"),
