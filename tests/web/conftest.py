@@ -6,9 +6,11 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client as HttpClient
 
 from bokslut.firms.models import Client, Firm, Membership
 from bokslut.ledger.importer import import_sie_file
@@ -93,3 +95,16 @@ def world_b(db: None, ledger_files: Callable[[int, str], GeneratedFile]) -> Firm
     return make_world(
         name="Öberg Ekonomi", username="per", orgnr="556016-0680", seed=12, files=ledger_files
     )
+
+
+@pytest.fixture(autouse=True)
+def _static_root(settings: Any) -> None:
+    # WhiteNoise warns at start-up when STATIC_ROOT does not exist (collectstatic not run).
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+def signed_in(user: User) -> HttpClient:
+    """A test client signed in as ``user`` (past axes, which needs a request to authenticate)."""
+    http = HttpClient()
+    http.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return http

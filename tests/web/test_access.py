@@ -9,7 +9,7 @@ from django.urls import URLPattern, get_resolver, reverse
 
 from bokslut.firms.models import Client, Membership
 
-from .conftest import PASSWORD, FirmWorld
+from .conftest import PASSWORD, FirmWorld, signed_in
 
 #: URL names that show no client data and need no client id.
 UNSCOPED = {"home", "login", "logout", "set_language", "client_list"}
@@ -28,12 +28,6 @@ def url_for(pattern: URLPattern, world: FirmWorld) -> str:
     unknown = needed - kwargs.keys()
     assert not unknown, f"{pattern.name}: add ids for {unknown} to this security test"
     return reverse(f"web:{pattern.name}", kwargs={k: kwargs[k] for k in needed})
-
-
-def signed_in(user: User) -> HttpClient:
-    http = HttpClient()
-    http.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return http
 
 
 def test_every_pattern_is_either_unscoped_or_takes_a_client_id() -> None:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -252,7 +253,12 @@ def voucher_page(
         )
         vouchers = vouchers.filter(id__in=Subquery(on_account))
     if filters.text:
-        vouchers = vouchers.filter(text__icontains=filters.text)
+        if filters.text.isascii():
+            vouchers = vouchers.filter(text__icontains=filters.text)
+        else:
+            # SQLite's LIKE folds only ASCII case ("Ö" would not find "ö"); its REGEXP is
+            # Python's re, and PostgreSQL's ~* folds Unicode too.
+            vouchers = vouchers.filter(text__iregex=re.escape(filters.text))
     if after is None:
         # Undated vouchers (broken files only) come first, then dated ones.
         undated = list(vouchers.filter(date__isnull=True).order_by("id")[:VOUCHER_PAGE_SIZE])
