@@ -24,7 +24,8 @@ from bokslut.integrations.oauth_state import SESSION_KEY
 def _client_or_404(request: HttpRequest, client_id: int) -> Client:
     # Only the user's own firm's clients exist, as far as the user can tell. (The firm
     # check lives here until firms offers a stable permission-scoped selector.)
-    membership = Membership.objects.filter(user_id=request.user.pk).first()
+    user_id = request.user.pk
+    membership = Membership.objects.filter(user_id=user_id).first() if user_id else None
     if membership is None:
         raise Http404("Klienten finns inte.")
     clients = Client.objects.filter(firm_id=membership.firm_id)
