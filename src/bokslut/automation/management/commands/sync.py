@@ -104,31 +104,29 @@ def _area_labels() -> dict[str, str]:
 def _print_summary(console: Console, client: Client, outcome: SyncOutcome) -> None:
     status = {"done": "klar", "failed": "misslyckades", "skipped": "hoppades över"}
     console.print(f"Synkning av {client.name} ({client.org_number}): {status[outcome.status]}")
-    if outcome.run_id is None:
-        if outcome.error:
-            console.print(outcome.error)
-        return
     from bokslut.sync.models import SyncRun
 
-    run = SyncRun.objects.get(pk=outcome.run_id)
-    for year, path in sorted(run.paths.items()):
+    run = SyncRun.objects.filter(pk=outcome.run_id).first() if outcome.run_id else None
+    if outcome.error:
+        console.print(outcome.error)
+    for year, path in sorted(run.paths.items() if run else []):
         console.print(f"Räkenskapsår {year}: {PATH_LABELS.get(path, path)}")
-    table = Table("Område", "Nya", "Ändrade", "Oförändrade", "Borttagna", box=None)
-    labels = _area_labels()
-    for area, counts in run.counts.items():
-        table.add_row(
-            labels.get(area, area),
-            *(str(counts.get(key, 0)) for key in ("new", "changed", "unchanged", "removed")),
-        )
-    console.print(table)
+    counts = run.counts if run else outcome.counts
+    if counts:
+        table = Table("Område", "Nya", "Ändrade", "Oförändrade", "Borttagna", box=None)
+        labels = _area_labels()
+        for area, numbers in counts.items():
+            table.add_row(
+                labels.get(area, area),
+                *(str(numbers.get(key, 0)) for key in ("new", "changed", "unchanged", "removed")),
+            )
+        console.print(table)
+    if run is None:
+        return
     seconds = f"{run.seconds:.1f}".replace(".", ",") if run.seconds is not None else "–"
+    received = f"{run.bytes_total:,}".replace(",", " ")  # Swedish digit grouping
     console.print(
-        f"Anrop till Fortnox: {run.request_total}, hämtade byte: {run.bytes_total:,}".replace(
-            ",", " "
-        )
-        + f", tid: {seconds} s"
+        f"Anrop till Fortnox: {run.request_total}, hämtade byte: {received}, tid: {seconds} s"
     )
     for warning in run.warnings:
         console.print(f"Varning: {warning}")
-    if run.error:
-        console.print(f"Fel: {run.error}")
