@@ -214,3 +214,11 @@ STORAGES = {
 }
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("BOKSLUT_HTTPS", "") == "1"
+
+# Automation (bokslut.automation): how long a client's sync lease lives without a heartbeat
+# (a SIGKILLed worker blocks its client at most this long), and who is mailed about clients
+# that need attention (comma-separated; empty = the firm's members with an e-mail address).
+BOKSLUT_SYNC_LEASE_SECONDS = int(os.environ.get("BOKSLUT_SYNC_LEASE_SECONDS", "120"))
+BOKSLUT_NOTIFY_EMAILS = [
+    a.strip() for a in os.environ.get("BOKSLUT_NOTIFY_EMAILS", "").split(",") if a.strip()
+]
