@@ -12,7 +12,13 @@ def _sie(argv: list[str]) -> int:
     return main(argv)
 
 
-BENCHMARKS: dict[str, Callable[[list[str]], int]] = {"sie": _sie}
+def _fortnox_http(argv: list[str]) -> int:
+    from bench.fortnox_http import main
+
+    return main(argv)
+
+
+BENCHMARKS: dict[str, Callable[[list[str]], int]] = {"sie": _sie, "fortnox-http": _fortnox_http}
 
 
 def main(argv: list[str]) -> int:
