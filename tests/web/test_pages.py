@@ -81,7 +81,7 @@ def test_huvudbok_pages_together_hold_every_counting_row_and_end_at_ub(
 def test_huvudbok_htmx_request_for_a_later_page_returns_only_rows(world_a: FirmWorld) -> None:
     http = signed_in(world_a.admin)
     url = reverse("web:ledger", args=[world_a.client.pk])
-    first = http.get(url, {"ar": world_a.year.pk, "konto": "1930"}).text
+    first = http.get(url, {"ar": str(world_a.year.pk), "konto": "1930"}).text
     query = NEXT.search(first)
     assert query
     partial = http.get(f"{url}?{query[1].replace('&amp;', '&')}", headers={"HX-Request": "true"})
@@ -118,7 +118,7 @@ def test_verifikationer_filters_by_series_account_text_and_dates(world_a: FirmWo
     vouchers = Voucher.objects.filter(year=year)
 
     def listed(**params: str) -> set[int]:
-        html = http.get(url, {"ar": year.pk, **params}).text
+        html = http.get(url, {"ar": str(year.pk), **params}).text
         return {int(i) for i in re.findall(r"/verifikationer/(\d+)/", html)}
 
     series_d = set(vouchers.filter(series="D").values_list("id", flat=True)[:VOUCHER_PAGE_SIZE])
