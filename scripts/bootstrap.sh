@@ -63,3 +63,11 @@ ensure_redis() {
   for _ in $(seq 1 20); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.5; done
   redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "Missing: Redis does not answer on 127.0.0.1:6379" >&2; exit 1; }
 }
+
+# Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; never
+# `playwright install`, which downloads a browser build of its own).
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then return 0; fi
+  apt_install chromium
+  [ -x /usr/bin/chromium ] || { echo "Missing: /usr/bin/chromium (apt-get install chromium)" >&2; exit 1; }
+}
