@@ -1,24 +1,19 @@
-"""``python -m bench <name> [options]``: run one benchmark and print its JSON report."""
+"""``python -m bench <name> [options]``: run one benchmark and print its JSON report.
+
+Each benchmark is a module in this folder with a ``main(argv: list[str]) -> int``; register it
+in ``BENCHMARKS`` by name.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
-from collections.abc import Callable
 
-
-def _sie(argv: list[str]) -> int:
-    from bench.sie_parse import main
-
-    return main(argv)
-
-
-def _fortnox_http(argv: list[str]) -> int:
-    from bench.fortnox_http import main
-
-    return main(argv)
-
-
-BENCHMARKS: dict[str, Callable[[list[str]], int]] = {"sie": _sie, "fortnox-http": _fortnox_http}
+BENCHMARKS: dict[str, str] = {
+    "sie": "bench.sie_parse",
+    "fortnox-http": "bench.fortnox_http",
+    "sync-pool": "bench.sync_pool",
+}
 
 
 def main(argv: list[str]) -> int:
@@ -27,7 +22,9 @@ def main(argv: list[str]) -> int:
         names = ", ".join(sorted(BENCHMARKS))
         print(f"usage: python -m bench {{{names}}} [options]", file=sys.stderr)
         return 2
-    return BENCHMARKS[argv[0]](argv[1:])
+    module = importlib.import_module(BENCHMARKS[argv[0]])
+    result: int = module.main(argv[1:])
+    return result
 
 
 if __name__ == "__main__":

@@ -16,6 +16,9 @@ COMMANDS = {
     "export-sie": "exportera ett räkenskapsår som SIE (4E, 4I, 1, 2, 3)",
     "trial-balance": "visa saldobalansen för ett räkenskapsår",
     "sandbox": "starta Fortnox-sandlådan (en Fortnox-kompatibel testserver)",
+    "sync": "synkronisera en klient med Fortnox nu, med förlopp per område",
+    "worker": "kör bakgrundsjobb (synkroniseringar) från kön",
+    "scheduler": "lägg schemalagda synkroniseringar i kön när de är på tur",
     "migrate": "skapa eller uppdatera databasen",
 }
 

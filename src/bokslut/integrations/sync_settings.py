@@ -100,7 +100,9 @@ def available_areas(*, client: Client) -> dict[Area, str | None]:
 
 def effective_areas(*, client: Client) -> frozenset[Area]:
     """The areas a sync of ``client`` fetches: chosen, in the plan, and licensed."""
-    chosen = {Area(code) for code in sync_settings_for(client=client).areas if code in Area}
+    known = {area.value for area in Area}
+    # `str in EnumType` raises TypeError on Python 3.11, so compare with the values.
+    chosen = {Area(code) for code in sync_settings_for(client=client).areas if code in known}
     available = available_areas(client=client)
     return frozenset(area for area in chosen if available[area] is None)
 
