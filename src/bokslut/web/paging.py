@@ -13,6 +13,17 @@ from dataclasses import dataclass
 __all__ = ["LedgerCursor", "VoucherCursor"]
 
 
+def _day(day: dt.date) -> str:
+    # Zero-padded by hand: strftime("%Y") does not pad years before 1000 on every platform.
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def _parse_day(text: str) -> dt.date:
+    if len(text) != 8 or not text.isdigit():
+        raise ValueError(f"not a YYYYMMDD day: {text!r}")
+    return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+
 @dataclass(frozen=True)
 class LedgerCursor:
     """Position after a huvudbok row: its booking date and id."""
@@ -22,14 +33,14 @@ class LedgerCursor:
 
     def encode(self) -> str:
         """The cursor as a URL-safe string."""
-        return f"{self.booking_date:%Y%m%d}.{self.row_id}"
+        return f"{_day(self.booking_date)}.{self.row_id}"
 
     @classmethod
     def decode(cls, text: str | None) -> LedgerCursor | None:
         """The cursor in ``text``, or None when it is missing or malformed."""
         try:
             day, row_id = (text or "").split(".")
-            return cls(dt.datetime.strptime(day, "%Y%m%d").date(), int(row_id))
+            return cls(_parse_day(day), int(row_id))
         except ValueError:
             return None
 
@@ -46,7 +57,7 @@ class VoucherCursor:
     def encode(self) -> str:
         """The cursor as a URL-safe string (the series is hex-encoded: it may hold anything)."""
         return (
-            f"{self.date:%Y%m%d}.{self.series.encode().hex()}.{self.number_sort}.{self.voucher_id}"
+            f"{_day(self.date)}.{self.series.encode().hex()}.{self.number_sort}.{self.voucher_id}"
         )
 
     @classmethod
@@ -55,7 +66,7 @@ class VoucherCursor:
         try:
             day, series, number, voucher_id = (text or "").split(".")
             return cls(
-                dt.datetime.strptime(day, "%Y%m%d").date(),
+                _parse_day(day),
                 bytes.fromhex(series).decode(),
                 int(number),
                 int(voucher_id),

@@ -29,8 +29,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve
 
-        from bokslut.wsgi import application
-
         if options["migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         # Refuse to serve a database the code does not match: pages would fail at random.
@@ -42,6 +40,9 @@ class Command(BaseCommand):
             ) from exc
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
+        # Only now: WhiteNoise indexes STATIC_ROOT when the application is created.
+        from bokslut.wsgi import application
+
         host, port = options["host"], options["port"]
         self.stdout.write(f"bokslut på http://{host}:{port}/ (Ctrl+C avslutar)")
         serve(application, host=host, port=port, threads=options["threads"], ident="bokslut")
