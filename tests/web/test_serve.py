@@ -21,9 +21,9 @@ def test_serve_collects_static_files_and_starts_waitress(
         started.update(options, app=app)
 
     monkeypatch.setattr("waitress.serve", fake_serve)
-    call_command("serve", "--host", "0.0.0.0", "--port", "8123", "--threads", "4")
+    call_command("serve", "--host", "127.0.0.2", "--port", "8123", "--threads", "4")
 
-    assert (started["host"], started["port"], started["threads"]) == ("0.0.0.0", 8123, 4)
+    assert (started["host"], started["port"], started["threads"]) == ("127.0.0.2", 8123, 4)
     assert callable(started["app"])
     htmx = settings.STATIC_ROOT / "web" / "vendor" / "htmx"
     assert (htmx / "htmx.min.js").stat().st_size > 10_000
