@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
+from urllib.parse import quote
 
 import httpx
 
@@ -162,7 +163,7 @@ class FortnoxClient:
     def account(self, number: int, *, financial_year: int | None = None) -> Account:
         """One account with ``balance_carried_forward`` (UB)."""
         data = self._get(
-            f"accounts/{number}", "GET /3/accounts/{number}", self._year(financial_year)
+            f"accounts/{_segment(number)}", "GET /3/accounts/{number}", self._year(financial_year)
         )
         return Account.from_json(c.obj(data.get("Account")))
 
@@ -190,7 +191,7 @@ class FortnoxClient:
         if series is None:
             return self._list("vouchers", "Vouchers", VoucherSummary.from_json, params)
         return self._list(
-            f"vouchers/sublist/{series}",
+            f"vouchers/sublist/{_segment(series)}",
             "Vouchers",
             VoucherSummary.from_json,
             params,
@@ -200,7 +201,7 @@ class FortnoxClient:
     def voucher(self, series: str, number: int, *, financial_year: int | None = None) -> Voucher:
         """One voucher with its rows (struck rows have ``removed=True``)."""
         data = self._get(
-            f"vouchers/{series}/{number}",
+            f"vouchers/{_segment(series)}/{number}",
             "GET /3/vouchers/{series}/{number}",
             self._year(financial_year),
         )
@@ -268,7 +269,9 @@ class FortnoxClient:
 
     def supplier_invoice(self, given_number: str | int) -> SupplierInvoice:
         """One supplier invoice with its rows."""
-        data = self._get(f"supplierinvoices/{given_number}", "GET /3/supplierinvoices/{number}")
+        data = self._get(
+            f"supplierinvoices/{_segment(given_number)}", "GET /3/supplierinvoices/{number}"
+        )
         return SupplierInvoice.from_json(c.obj(data.get("SupplierInvoice")))
 
     def assets(self) -> Iterator[Asset]:
@@ -277,7 +280,7 @@ class FortnoxClient:
 
     def asset(self, asset_id: int) -> Asset:
         """One asset; Fortnox wraps the single resource as ``Assets`` too."""
-        data = self._get(f"assets/{asset_id}", "GET /3/assets/{id}")
+        data = self._get(f"assets/{_segment(asset_id)}", "GET /3/assets/{id}")
         wrapped: Any = data.get("Assets", data.get("Asset"))
         items = c.objects(wrapped)
         if not items:
@@ -337,3 +340,8 @@ class FortnoxClient:
                 Path(tmp_name).unlink(missing_ok=True)
                 raise
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _segment(value: object) -> str:
+    """``value`` as one URL path segment: a series like "#" or "A/B" must not end the path."""
+    return quote(str(value), safe="")

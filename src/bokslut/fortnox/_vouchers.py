@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from bokslut.fortnox import _coerce as c
 from bokslut.fortnox._errors import FortnoxError, FortnoxUnavailable, VoucherOutcomeUnknown
@@ -132,7 +133,7 @@ def _find_landed(
         data = c.obj(
             session.request_json(
                 "GET",
-                f"vouchers/{draft.series}/{number}",
+                f"vouchers/{quote(draft.series, safe='')}/{number}",
                 endpoint="GET /3/vouchers/{series}/{number}",
                 params={"financialyear": financial_year},
             )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TypeVar
+from urllib.parse import unquote
 
 from bokslut.sandbox import resources as r
 from bokslut.sandbox.clock import Clock
@@ -55,7 +56,9 @@ def json_reply(status: int, value: JsonValue) -> Reply:
     return Reply(status, dumps(value).replace("/", "\\/").encode("utf-8"))
 
 
-Handler = Callable[["FortnoxApi", Company, Request, re.Match[str]], Reply]
+#: Path parameters of a matched route, percent-decoded (a series may be "#" or "Å").
+PathParams = Mapping[str, str]
+Handler = Callable[["FortnoxApi", Company, Request, PathParams], Reply]
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,8 +169,9 @@ class FortnoxApi:
         self, company: Company, route_: Route, found: re.Match[str], request: Request
     ) -> Reply:
         """Run ``route_`` for ``company`` under its lock."""
+        params = {key: unquote(value) for key, value in found.groupdict().items()}
         with company.lock:
-            return route_.handler(self, company, request, found)
+            return route_.handler(self, company, request, params)
 
 
 def _not_found(what: str) -> ApiError:
@@ -178,12 +182,12 @@ def _not_found(what: str) -> ApiError:
 
 
 @route("GET", "companyinformation", "companyinformation", "companyinformation")
-def _company_information(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Reply:
+def _company_information(api: FortnoxApi, c: Company, q: Request, m: PathParams) -> Reply:
     return json_reply(200, {"CompanyInformation": r.company_information_json(c)})
 
 
 @route("GET", "financialyears", "bookkeeping", "financialyears")
-def _financial_years(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Reply:
+def _financial_years(api: FortnoxApi, c: Company, q: Request, m: PathParams) -> Reply:
     years = sorted(c.years.values(), key=lambda y: y.id)
     if q.query.get("date"):
         day = parse_date("date", q.query["date"])
@@ -192,7 +196,7 @@ def _financial_years(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) 
 
 
 @route("GET", r"financialyears/(?P<id>\d+)", "bookkeeping", "financialyear")
-def _financial_year(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Reply:
+def _financial_year(api: FortnoxApi, c: Company, q: Request, m: PathParams) -> Reply:
     year = c.years.get(int(m["id"]))
     if year is None:
         raise _not_found("Räkenskapsåret")
@@ -200,7 +204,7 @@ def _financial_year(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -
 
 
 @route("GET", "accounts", "bookkeeping", "accounts")
-def _accounts(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Reply:
+def _accounts(api: FortnoxApi, c: Company, q: Request, m: PathParams) -> Reply:
     year = api.year_of(c, q.query)
     states = [c.accounts[n] for n in sorted(c.accounts, key=lambda n: (len(n), n))]
     return api.listing(
@@ -213,7 +217,7 @@ def _accounts(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Repl
 
 
 @route("GET", r"accounts/(?P<number>[^/]+)", "bookkeeping", "account")
-def _account(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Reply:
+def _account(api: FortnoxApi, c: Company, q: Request, m: PathParams) -> Reply:
     year = api.year_of(c, q.query)
     state = c.accounts.get(m["number"])
     if state is None:
@@ -245,17 +249,17 @@ def _voucher_list(api: FortnoxApi, c: Company, q: Request, series: str | None) -
 
 
 @route("GET", "vouchers", "bookkeeping", "vouchers")
-def _vouchers(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Reply:
+def _vouchers(api: FortnoxApi, c: Company, q: Request, m: PathParams) -> Reply:
     return _voucher_list(api, c, q, None)
 
 
 @route("GET", r"vouchers/sublist/(?P<series>[^/]+)", "bookkeeping", "vouchers")
-def _voucher_sublist(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Reply:
+def _voucher_sublist(api: FortnoxApi, c: Company, q: Request, m: PathParams) -> Reply:
     return _voucher_list(api, c, q, m["series"])
 
 
 @route("GET", r"vouchers/(?P<series>[^/]+)/(?P<number>\d+)", "bookkeeping", "voucher")
-def _voucher(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Reply:
+def _voucher(api: FortnoxApi, c: Company, q: Request, m: PathParams) -> Reply:
     year = api.year_of(c, q.query)
     stored = year.vouchers.get((m["series"], int(m["number"])))
     if stored is None:
@@ -274,7 +278,7 @@ def parse_body(body: bytes) -> JsonValue:
 
 
 @route("POST", "vouchers", "bookkeeping", "post-voucher")
-def _post_voucher(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Reply:
+def _post_voucher(api: FortnoxApi, c: Company, q: Request, m: PathParams) -> Reply:
     year_id = int_param(q.query, "financialyear")
     year, stored = book_voucher(c, parse_body(q.body), year_id=year_id, now=api.clock.now())
     return json_reply(201, {"Voucher": r.voucher_json(q.base, c, year, stored, detail=True)})
@@ -285,7 +289,7 @@ def _series_codes(year: YearData) -> list[str]:
 
 
 @route("GET", "voucherseries", "bookkeeping", "voucherseries")
-def _voucher_series(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Reply:
+def _voucher_series(api: FortnoxApi, c: Company, q: Request, m: PathParams) -> Reply:
     year = api.year_of(c, q.query)
     return api.listing(
         "VoucherSeriesCollection",
@@ -296,7 +300,7 @@ def _voucher_series(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -
 
 
 @route("GET", r"voucherseries/(?P<code>[^/]+)", "bookkeeping", "voucherseries-single")
-def _voucher_series_one(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Reply:
+def _voucher_series_one(api: FortnoxApi, c: Company, q: Request, m: PathParams) -> Reply:
     year = api.year_of(c, q.query)
     if m["code"] not in _series_codes(year):
         raise _not_found(f"Verifikationsserie {m['code']}")
@@ -304,7 +308,7 @@ def _voucher_series_one(api: FortnoxApi, c: Company, q: Request, m: re.Match[str
 
 
 @route("GET", r"sie/(?P<type>\d)", "bookkeeping", "sie")
-def _sie(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Reply:
+def _sie(api: FortnoxApi, c: Company, q: Request, m: PathParams) -> Reply:
     sie_type = int(m["type"])
     if sie_type not in SIE_TYPES:
         raise ApiError(400, Codes.INVALID_PARAMETER, f"Ogiltig SIE-typ: {sie_type}")
@@ -319,7 +323,7 @@ def _sie(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Reply:
 
 
 @route("GET", "settings/lockedperiod", "settings", "lockedperiod")
-def _locked_period(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Reply:
+def _locked_period(api: FortnoxApi, c: Company, q: Request, m: PathParams) -> Reply:
     end = c.locked_until.isoformat() if c.locked_until else ""
     return json_reply(200, {"LockedPeriod": {"EndDate": end}})
 
@@ -328,7 +332,7 @@ def _locked_period(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) ->
 
 
 @route("GET", "costcenters", "costcenter", "costcenters")
-def _cost_centres(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Reply:
+def _cost_centres(api: FortnoxApi, c: Company, q: Request, m: PathParams) -> Reply:
     return api.listing(
         "CostCenters",
         c.cost_centres(),
@@ -339,7 +343,7 @@ def _cost_centres(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> 
 
 
 @route("GET", r"costcenters/(?P<code>[^/]+)", "costcenter", "costcenter")
-def _cost_centre(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Reply:
+def _cost_centre(api: FortnoxApi, c: Company, q: Request, m: PathParams) -> Reply:
     obj = c.objects.get((1, m["code"]))
     if obj is None:
         raise _not_found(f"Kostnadsställe {m['code']}")
@@ -347,7 +351,7 @@ def _cost_centre(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> R
 
 
 @route("GET", "projects", "project", "projects")
-def _projects(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Reply:
+def _projects(api: FortnoxApi, c: Company, q: Request, m: PathParams) -> Reply:
     return api.listing(
         "Projects",
         c.projects(),
@@ -358,7 +362,7 @@ def _projects(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Repl
 
 
 @route("GET", r"projects/(?P<code>[^/]+)", "project", "project")
-def _project(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Reply:
+def _project(api: FortnoxApi, c: Company, q: Request, m: PathParams) -> Reply:
     obj = c.objects.get((6, m["code"]))
     if obj is None:
         raise _not_found(f"Projekt {m['code']}")
@@ -414,7 +418,7 @@ def _register(
     def sort_key(key: str) -> tuple[int, str]:
         return (int(key), "") if key.isdigit() else (1 << 62, key)
 
-    def list_handler(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Reply:
+    def list_handler(api: FortnoxApi, c: Company, q: Request, m: PathParams) -> Reply:
         register: dict[str, Record] = getattr(c, attribute)
         keys = sorted(register, key=sort_key)
         wanted = q.query.get("filter")
@@ -439,7 +443,7 @@ def _register(
             day=(lambda k: day(register[k])) if day else None,
         )
 
-    def single_handler(api: FortnoxApi, c: Company, q: Request, m: re.Match[str]) -> Reply:
+    def single_handler(api: FortnoxApi, c: Company, q: Request, m: PathParams) -> Reply:
         register: dict[str, Record] = getattr(c, attribute)
         record = register.get(m["key"])
         if record is None:
