@@ -1,8 +1,7 @@
 """The Fortnox status of clients, as the Klienter page shows and filters it.
 
-This is the one place that knows where connection status and sync history live. Until the
-integrations and sync apps have their models, every client is "ej ansluten" and never
-synced; when they land, only this module changes.
+This is the one place that knows where connection status (``integrations.Connection``) and
+sync history (``sync.SyncRun``) live, so the Klienter page never reaches into those apps.
 """
 
 from __future__ import annotations
@@ -12,10 +11,13 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bokslut.firms.models import Client
+from bokslut.integrations.models import Connection, ConnectionStatus
+from bokslut.sync.models import SyncRun
 
 __all__ = [
     "STALE_AFTER",
@@ -71,19 +73,59 @@ class ClientStatus:
     next_sync_at: dt.datetime | None = None
 
 
-_NOT_CONNECTED = ClientStatus(state=ConnectionState.NOT_CONNECTED)
+_STATES: dict[str, ConnectionState] = {
+    ConnectionStatus.AKTIV: ConnectionState.ACTIVE,
+    ConnectionStatus.BEHOVER_GODKANNAS: ConnectionState.NEEDS_REAUTH,
+    ConnectionStatus.FEL: ConnectionState.ERROR,
+}
+
+
+def _last_run(field: str) -> Subquery:
+    finished = SyncRun.objects.filter(client=OuterRef("pk"), finished_at__isnull=False)
+    return Subquery(finished.order_by("-finished_at", "-id").values(field)[:1])
+
+
+def _with_last_run(clients: QuerySet[Client]) -> QuerySet[Client]:
+    return clients.annotate(
+        last_run_at=_last_run("finished_at"),
+        last_run_status=_last_run("status"),
+        last_run_error=_last_run("error"),
+    )
 
 
 def client_statuses(clients: Iterable[Client]) -> dict[int, ClientStatus]:
-    """The status of each client, by client id, in a bounded number of queries."""
-    # No connection or sync models exist yet: every client is not connected.
-    return {client.pk: _NOT_CONNECTED for client in clients}
+    """The status of each client, by client id, in two queries whatever the page size."""
+    ids = [client.pk for client in clients]
+    connections = dict(
+        Connection.objects.filter(client_id__in=ids).values_list("client_id", "status")
+    )
+    result = {}
+    for client in _with_last_run(Client.objects.filter(pk__in=ids)):
+        finished = client.last_run_status  # type: ignore[attr-defined]
+        result[client.pk] = ClientStatus(
+            state=_STATES.get(connections.get(client.pk, ""), ConnectionState.NOT_CONNECTED),
+            last_sync_at=client.last_run_at,  # type: ignore[attr-defined]
+            last_sync_ok=None if finished is None else finished == SyncRun.Status.DONE,
+            last_sync_message=client.last_run_error or "",  # type: ignore[attr-defined]
+            # The scheduler's next slot is not exposed yet; shown as "–" until it is.
+            next_sync_at=None,
+        )
+    return result
 
 
 def filter_by_status(clients: QuerySet[Client], wanted: StatusFilter) -> QuerySet[Client]:
     """Only the clients matching ``wanted``, still as a query (so it pages in SQL)."""
-    if wanted is StatusFilter.STALE:
-        # Never synced counts as not synced in the last week, and nothing is synced yet.
-        return clients
-    # Without connections no client needs re-authorisation or is in error.
-    return clients.none()
+    if wanted is StatusFilter.NEEDS_REAUTH:
+        return clients.filter(fortnox_connection__status=ConnectionStatus.BEHOVER_GODKANNAS)
+    if wanted is StatusFilter.ERROR:
+        return _with_last_run(clients).filter(
+            Q(fortnox_connection__status=ConnectionStatus.FEL)
+            | Q(last_run_status=SyncRun.Status.FAILED)
+        )
+    # Not synced in a week: no successful run since the cut-off (never synced included).
+    recent = SyncRun.objects.filter(
+        client=OuterRef("pk"),
+        status=SyncRun.Status.DONE,
+        finished_at__gte=timezone.now() - STALE_AFTER,
+    )
+    return clients.exclude(Exists(recent))
