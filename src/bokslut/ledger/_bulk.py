@@ -54,7 +54,6 @@ _ROW_COLUMNS = (
     "source",
 )
 _DELETE_BATCH = 500
-_INSERT_BATCH = 5000
 
 
 def _columns(model: Any, names: Sequence[str]) -> list[str]:
@@ -157,8 +156,14 @@ class BulkWriter:
         self.connection.connection.execute("PRAGMA cache_size = -262144")
         marks = ", ".join(["?"] * len(columns))
         sql = f"INSERT INTO {qn(table)} ({column_list}) VALUES ({marks})"  # noqa: S608
-        raw = self.connection.connection
-        for batch in _batched(tuples, _INSERT_BATCH):
-            raw.executemany(sql, batch)
-            count += len(batch)
+
+        def counted() -> Iterable[Sequence[Any]]:
+            nonlocal count
+            for values in tuples:
+                count += 1
+                yield values
+
+        # One executemany over the whole stream: sqlite3 steps the prepared statement
+        # once per row without building batches in Python.
+        self.connection.connection.executemany(sql, counted())
         return count
