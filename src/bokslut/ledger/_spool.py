@@ -3,12 +3,14 @@
 The importer must not write anything before the whole file has been validated, and must
 not hold a million rows in memory either; re-parsing the file would double the parse
 cost. So the first pass appends each voucher, already encoded for the database, to a
-spool file in pickled batches, and the write pass streams them back.
+spool file in batches, and the write pass streams them back. Encoded vouchers are plain
+tuples of str/int/None, which :mod:`marshal` writes and reads about twice as fast as
+pickle; the file is private to this process and read back by the same interpreter.
 """
 
 from __future__ import annotations
 
-import pickle
+import marshal
 import tempfile
 from collections.abc import Iterator
 from types import TracebackType
@@ -42,11 +44,9 @@ class VoucherSpool:
         """Every voucher, in the order appended (the spool stays usable afterwards)."""
         self._flush()
         self._file.seek(0)
-        while True:
-            try:
-                batch: list[EncodedVoucher] = pickle.load(self._file)  # noqa: S301 -- own file
-            except EOFError:
-                return
+        while header := self._file.read(8):
+            blob = self._file.read(int.from_bytes(header, "little"))
+            batch: list[EncodedVoucher] = marshal.loads(blob)  # noqa: S302 -- our own temp file
             yield from batch
 
     def close(self) -> None:
@@ -67,5 +67,8 @@ class VoucherSpool:
     def _flush(self) -> None:
         if self._pending:
             self._file.seek(0, 2)
-            pickle.dump(self._pending, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            # Length-prefixed blobs: marshal.load() on a file reads in tiny pieces.
+            blob = marshal.dumps(self._pending)
+            self._file.write(len(blob).to_bytes(8, "little"))
+            self._file.write(blob)
             self._pending = []
