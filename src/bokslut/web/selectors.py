@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 
 from bokslut.ledger.models import Account, Balance, FinancialYear, Voucher, VoucherRow
 from bokslut.ledger.selectors import TrialBalanceRow, trial_balance
-from bokslut.money import from_ore
+from bokslut.money import from_ore, to_ore
 from bokslut.web.paging import LedgerCursor, VoucherCursor
 
 __all__ = [
@@ -113,9 +113,17 @@ def _counting_rows(year: FinancialYear, account: str) -> QuerySet[VoucherRow]:
 
 
 def account_ledger_page(
-    *, year: FinancialYear, account: str, cursor: str | None = None
+    *,
+    year: FinancialYear,
+    account: str,
+    cursor: str | None = None,
+    movement: Decimal | None = None,
 ) -> AccountLedgerPage:
-    """A page of ``account``'s huvudbok in (booking date, row id) order, after ``cursor``."""
+    """A page of ``account``'s huvudbok in (booking date, row id) order, after ``cursor``.
+
+    ``movement`` is the account's movement for the year when the caller already has it
+    (from :func:`year_overview`); it saves summing every row of a busy account again.
+    """
     after = LedgerCursor.decode(cursor)
     rows = _counting_rows(year, account)
     opening_ore = (
@@ -166,7 +174,10 @@ def account_ledger_page(
     next_cursor = None
     if has_more and lines and lines[-1].date is not None:
         next_cursor = LedgerCursor(lines[-1].date, lines[-1].row_id).encode()
-    total = rows.aggregate(s=Sum("amount_ore"))["s"] or 0
+    if movement is not None:
+        total = to_ore(movement)
+    else:
+        total = rows.aggregate(s=Sum("amount_ore"))["s"] or 0
     name = (
         Account.objects.filter(year=year, number=account).values_list("name", flat=True).first()
         or ""

@@ -42,8 +42,12 @@ def ledger_view(request: HttpRequest, client_id: int) -> HttpResponse:
     accounts = year_overview(year=subject.year).trial_balance if subject.year else []
     ledger = None
     if subject.year and account:
+        known = next((row.movement for row in accounts if row.account == account), None)
         ledger = account_ledger_page(
-            year=subject.year, account=account, cursor=request.GET.get("efter")
+            year=subject.year,
+            account=account,
+            cursor=request.GET.get("efter"),
+            movement=known if known is not None else ZERO,
         )
     context = subject.context(page="ledger", form=form, accounts=accounts, ledger=ledger)
     if request.htmx and ledger is not None and not ledger.first_page:  # type: ignore[attr-defined]
