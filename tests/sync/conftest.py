@@ -16,10 +16,16 @@ def make_world(db: None) -> Iterator[Callable[..., World]]:
     """Build worlds; everything started is stopped after the test."""
     started: list[World] = []
 
-    def build(company: Company | None = None, **sandbox_options: Any) -> World:
+    def build(
+        company: Company | None = None,
+        *,
+        client_options: dict[str, Any] | None = None,
+        **sandbox_options: Any,
+    ) -> World:
         company = company or small_company()
         running = run_in_thread([company], **sandbox_options)
-        world = World(running, company, connect(running), client_for(company))
+        fortnox = connect(running, **(client_options or {}))
+        world = World(running, company, fortnox, client_for(company))
         started.append(world)
         return world
 

@@ -111,5 +111,5 @@ def test_full_comparison_reports_a_deleted_voucher(world: World) -> None:
 
     assert quick.counts.get("vouchers", {}).get("removed", 0) == 0
     assert full.counts["vouchers"]["removed"] == 1
-    removed = [c for c in changes_since_last_sync(client=world.client).vouchers]
+    removed = list(changes_since_last_sync(client=world.client).vouchers)
     assert [(c.kind, c.key) for c in removed] == [("removed", f"{key[0]} {key[1]}")]

@@ -41,7 +41,6 @@ def _without_json_gaps(ledger: dict[str, Any]) -> dict[str, Any]:
     """What JSON cannot carry: #RTRANS is an ordinary row there, #OIB/#OUB do not exist."""
     for year in ledger["years"].values():
         year["object_balances"] = None
-        year["accounts"] = {n: a for n, a in year["accounts"].items()}
         year["balances"] = {k: v for k, v in year["balances"].items() if v}
         year["vouchers"] = {
             key: (

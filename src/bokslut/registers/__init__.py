@@ -1,1 +1,4 @@
-"""Registers synced beside the ledger: customers, suppliers, invoices, assets, series, locked period."""
+"""Registers synced beside the ledger.
+
+Customers, suppliers, invoices, assets, voucher series and the locked period.
+"""

@@ -1,1 +1,4 @@
-"""The sync engine: plans, fetches and writes a client's Fortnox bookkeeping, one year per transaction."""
+"""The sync engine.
+
+Plans, fetches and writes a client's Fortnox bookkeeping, one year per transaction.
+"""

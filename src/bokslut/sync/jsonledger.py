@@ -168,7 +168,8 @@ def year_document(
             on_progress(done, len(heads))
     per_account, per_period = voucher_movements(vouchers)
 
-    assert year.from_date is not None and year.to_date is not None
+    assert year.from_date is not None
+    assert year.to_date is not None
     years = {0: FinancialYear(0, year.from_date, year.to_date)}
     if previous is not None and previous.from_date and previous.to_date:
         years[-1] = FinancialYear(-1, previous.from_date, previous.to_date)

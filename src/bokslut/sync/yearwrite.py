@@ -53,7 +53,8 @@ class YearTarget:
         warn: Callable[[str], None],
         series_payload: SyncPayload | None,
     ) -> None:
-        assert year.from_date is not None and year.to_date is not None
+        assert year.from_date is not None
+        assert year.to_date is not None
         self.run = run
         self.client = client
         self.year = year
@@ -251,12 +252,11 @@ def _apply_balance_policy(year: m.FinancialYear, target: YearTarget) -> None:
     )
     if previous is None:
         return
-    closing = {
-        account: amount
-        for account, amount in m.Balance.objects.filter(
-            year=previous, kind=m.Balance.Kind.UB
-        ).values_list("account", "amount_ore")
-    }
+    closing = dict(
+        m.Balance.objects.filter(year=previous, kind=m.Balance.Kind.UB).values_list(
+            "account", "amount_ore"
+        )
+    )
     if not closing:
         return
     opening = {
