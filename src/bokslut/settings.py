@@ -222,3 +222,10 @@ BOKSLUT_SYNC_LEASE_SECONDS = int(os.environ.get("BOKSLUT_SYNC_LEASE_SECONDS", "1
 BOKSLUT_NOTIFY_EMAILS = [
     a.strip() for a in os.environ.get("BOKSLUT_NOTIFY_EMAILS", "").split(",") if a.strip()
 ]
+
+
+# --- JSON API (bokslut.api) and the one-command demo (bokslut.launcher) -------------------
+# django-ninja serves the API at /api/ (OpenAPI at /api/openapi.json, docs at /api/docs);
+# "ninja" is listed for its bundled Swagger UI files, so the docs need no CDN. Clients
+# authenticate with personal API tokens (bokslut.api.models.ApiToken, stored as SHA-256).
+INSTALLED_APPS += ["ninja", "bokslut.api", "bokslut.launcher"]

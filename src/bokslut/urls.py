@@ -6,5 +6,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("integrations/", include("bokslut.integrations.urls")),
+    path("api/", include("bokslut.api.urls")),  # JSON API (django-ninja), docs at /api/docs
     path("", include("bokslut.web.urls")),  # the web UI: Klienter, Saldobalans, Huvudbok …
 ]
