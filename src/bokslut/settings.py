@@ -223,6 +223,14 @@ BOKSLUT_NOTIFY_EMAILS = [
     a.strip() for a in os.environ.get("BOKSLUT_NOTIFY_EMAILS", "").split(",") if a.strip()
 ]
 
+# --- Avstämning (bokslut.avstamning): checks, reconciliations, underlag, reports ---
+# Its receiver runs the checks after every sync. Uploaded underlag is stored under
+# MEDIA_ROOT/avstamning/firm-<id>/ and only ever served through the app's own views,
+# which check access; these limits are what an upload may be.
+INSTALLED_APPS += ["bokslut.avstamning"]
+BOKSLUT_UPLOAD_MAX_BYTES = int(os.environ.get("BOKSLUT_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# How many accounts the after-sync check may ask Fortnox about (one request each).
+BOKSLUT_FORTNOX_CHECK_BUDGET = int(os.environ.get("BOKSLUT_FORTNOX_CHECK_BUDGET", "5"))
 
 # --- JSON API (bokslut.api) and the one-command demo (bokslut.launcher) -------------------
 # django-ninja serves the API at /api/ (OpenAPI at /api/openapi.json, docs at /api/docs);
