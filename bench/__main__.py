@@ -13,6 +13,7 @@ BENCHMARKS: dict[str, str] = {
     "sie": "bench.sie_parse",
     "fortnox-http": "bench.fortnox_http",
     "sync-pool": "bench.sync_pool",
+    "web-pages": "bench.web_pages",
 }
 
 

@@ -19,6 +19,7 @@ COMMANDS = {
     "sync": "synkronisera en klient med Fortnox nu, med förlopp per område",
     "worker": "kör bakgrundsjobb (synkroniseringar) från kön",
     "scheduler": "lägg schemalagda synkroniseringar i kön när de är på tur",
+    "serve": "kör webbappen för produktion (Waitress, statiska filer via WhiteNoise)",
     "migrate": "skapa eller uppdatera databasen",
 }
 
