@@ -306,6 +306,12 @@ class SyncEngine:
 
     # -- registers --------------------------------------------------------------------------
 
+    def _register_change(self, area: str) -> Callable[[str, Any], None]:
+        def record(kind: str, key: Any) -> None:
+            self.diff.record("register", kind, f"{area} {key}", area=area)
+
+        return record
+
     def _registers(self) -> None:
         streams = [s for s in REGISTER_STREAMS if s.area in self.areas]
         if not streams:
@@ -334,9 +340,7 @@ class SyncEngine:
                     source=self.source(),
                     payload=payload,
                     remove_missing=True,
-                    on_change=lambda kind, key, area=stream.area: self.diff.record(
-                        "register", kind, f"{area} {key}", area=area
-                    ),
+                    on_change=self._register_change(stream.area),
                 )
                 self.diff.count(stream.area, "unchanged", counts.unchanged)
                 self.diff.save()

@@ -59,8 +59,12 @@ def options_from_settings(settings: object | None) -> SyncOptions:
     )
     return SyncOptions(
         years=None if years_back is None else int(years_back) + 1,
-        chart_policy=ChartPolicy(chart) if chart in ChartPolicy else ChartPolicy.FORTNOX,
+        chart_policy=ChartPolicy(chart)
+        if chart in {p.value for p in ChartPolicy}
+        else ChartPolicy.FORTNOX,
         balance_policy=(
-            BalancePolicy(balance) if balance in BalancePolicy else BalancePolicy.FORTNOX
+            BalancePolicy(balance)
+            if balance in {p.value for p in BalancePolicy}
+            else BalancePolicy.FORTNOX
         ),
     )

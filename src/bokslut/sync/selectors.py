@@ -50,7 +50,7 @@ class Changes:
         )
 
 
-_GROUP = {
+_GROUP: dict[str, str] = {
     SyncChange.Entity.VOUCHER: "vouchers",
     SyncChange.Entity.ACCOUNT: "accounts",
     SyncChange.Entity.BALANCE: "balances",
