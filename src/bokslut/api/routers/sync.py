@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest
 from django_tasks import TaskResult, TaskResultStatus
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status
 from pydantic import Field
 
 from bokslut.api.access import client_or_404, run_or_404
@@ -42,7 +43,7 @@ class RunFilters(Schema):
 )
 def sync_start(
     request: HttpRequest, client_id: int, payload: SyncStartIn | None = None
-) -> tuple[int, SyncTaskOut]:
+) -> Status[SyncTaskOut]:
     """Queue a sync of the client; a worker runs it. Answers 202 with the task to poll."""
     user = api_user(request)
     client = client_or_404(user=user, client_id=client_id)
@@ -58,7 +59,7 @@ def sync_start(
         trigger=SyncRun.Trigger.API.value,
         user_id=user.pk,
     )
-    return 202, _task_out(client.pk, result)
+    return Status(202, _task_out(client.pk, result))
 
 
 @router.get(
