@@ -214,8 +214,15 @@ class Voucher(models.Model):
     """
 
     # Indexed through the (year, date) index; a separate index would only slow imports.
+    # No database constraint either: PostgreSQL checks a deferred key with one trigger per
+    # row at commit (seconds for a big year); vouchers are only written by the importer and
+    # the sync engine, inside the transaction that created or fetched their year.
     year = models.ForeignKey(
-        FinancialYear, on_delete=models.CASCADE, related_name="vouchers", db_index=False
+        FinancialYear,
+        on_delete=models.CASCADE,
+        related_name="vouchers",
+        db_index=False,
+        db_constraint=False,
     )
     series = models.CharField(max_length=20, blank=True)
     number = models.CharField(max_length=30, blank=True)
