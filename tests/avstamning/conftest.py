@@ -20,7 +20,12 @@ from bokslut.sync.services import sync_run
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
 
-from sync_world import World, client_for, connect, small_company
+from sync_world import (  # type: ignore[import-not-found]
+    World,
+    client_for,
+    connect,
+    small_company,
+)
 
 from bokslut.sandbox import run_in_thread
 

@@ -95,6 +95,6 @@ def replace(accounts: list[AccountTotal], number: str, **changes: object) -> lis
     for account in accounts:
         if account.account == number:
             fields = {**account.__dict__, **changes}
-            account = AccountTotal(**fields)  # type: ignore[arg-type]
+            account = AccountTotal(**fields)
         out.append(account)
     return out
