@@ -6,9 +6,9 @@ models. Source line numbers are kept for messages but take no part in equality.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass, field
-import datetime as dt
 from decimal import Decimal
 from typing import Literal
 

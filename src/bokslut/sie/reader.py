@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import BinaryIO, Final, Literal
 
-from bokslut.sie._tokens import split_fields
+from bokslut.sie._tokens import _split_plain, split_fields
 from bokslut.sie.checksum import ksumma_line
 from bokslut.sie.encoding import StreamDecoder
 from bokslut.sie.errors import SieFormatError, make_issue
@@ -93,6 +93,11 @@ KNOWN_LABELS: Final = frozenset(
         "#KSUMMA",
     }
 )
+
+#: Entries kept in each fast-path cache (amount texts, object lists) before it starts over.
+_CACHE_LIMIT: Final = 4096
+#: "Not a shape the row fast path reads" (an empty field list).
+_NO_FIELDS: Final[list[str]] = []
 
 _NORMAL: Final = RowKind.NORMAL
 _ADDED: Final = RowKind.ADDED
@@ -249,10 +254,13 @@ class SieReader:
         self._validator = Validator(self.header, import_file=import_file) if validate else None
         self._date_cache: dict[str, date] = {}
         self._objects_cache: dict[tuple[str, ...], tuple[ObjectRef, ...]] = {}
+        #: Amount text → Decimal and object-list text → refs for the row fast path. Real
+        #: ledgers repeat both a lot; Decimals and tuples are immutable, so sharing is safe.
+        self._amount_cache: dict[str, Decimal] = {}
+        self._refs_cache: dict[str, tuple[ObjectRef, ...]] = {}
         self._reader_codes: set[tuple[str, int | None]] = set()
         self._unknown_labels: set[str] = set()
         self._reported_once: set[tuple[str, str]] = set()
-        self._records = 0  # records with a known label: tells SIE from other text at the end
         self._handlers: dict[str, Callable[[list[str], list[str] | None, int], Item | None]] = {
             "#FLAGGA": self._flagga,
             "#PROGRAM": self._program,
@@ -356,6 +364,9 @@ class SieReader:
         rtrans: VoucherRow | None = None  # last #RTRANS, whose #TRANS twin may follow
         ksumma: int | None = None  # running CRC while inside #KSUMMA markers
         ksumma_opened = 0
+        records = 0  # records with a known label: tells SIE from other text at the end
+        amount_cache = self._amount_cache
+        refs_cache = self._refs_cache
 
         while True:
             chunk = stream.read(CHUNK_SIZE)
@@ -367,6 +378,66 @@ class SieReader:
             pending = "" if final else lines.pop()
             for line in lines:
                 lineno += 1
+                if (
+                    line[:7] == "#TRANS "
+                    and rows is not None
+                    and rtrans is None
+                    and ksumma is None
+                    and "\\" not in line
+                ):
+                    # The common row, parsed with a few C string calls and no field list.
+                    # Every shape it does not fully understand falls through to the general
+                    # path below, which reads it (and reports its problems) as before.
+                    before, _, rest = line.partition("{")
+                    account = before[7:].strip()
+                    inner, closed, tail = rest.partition("}")
+                    if closed and account.isdigit() and "{" not in tail and "}" not in tail:
+                        if not inner or inner.isspace():
+                            refs: tuple[ObjectRef, ...] | None = ()
+                        else:
+                            refs = refs_cache.get(inner)
+                            if refs is None:
+                                refs = self._plain_objects(inner)
+                        if '"' in tail:
+                            parts = tail.split('"')
+                            # 'amount date "text"' (Fortnox, BL): one quoted field last.
+                            if len(parts) == 3 and (not parts[2] or parts[2].isspace()):
+                                row_text = parts[1] or None
+                                tail_fields = parts[0].split()
+                                if len(tail_fields) != 2:
+                                    tail_fields = _NO_FIELDS
+                            else:
+                                tail_fields = _NO_FIELDS
+                        else:
+                            row_text = None
+                            tail_fields = tail.split()
+                            if len(tail_fields) > 2:
+                                tail_fields = _NO_FIELDS
+                        if refs is not None and tail_fields:
+                            raw = tail_fields[0]
+                            amount = amount_cache.get(raw)
+                            if amount is None:
+                                amount = self._plain_amount(raw)
+                            if amount is not None:
+                                when = None
+                                if len(tail_fields) == 2:
+                                    raw = tail_fields[1]
+                                    when = date_cache.get(raw) or self._date(raw, "#TRANS", lineno)
+                                records += 1
+                                rows.append(
+                                    new_row(
+                                        _NORMAL,
+                                        account,
+                                        amount,
+                                        refs,
+                                        when,
+                                        row_text,
+                                        None,
+                                        None,
+                                        lineno,
+                                    )
+                                )
+                                continue
                 s = line.strip()
                 if not s:
                     continue
@@ -414,7 +485,7 @@ class SieReader:
 
                 kind = _ROW_KINDS.get(label)
                 if kind is not None:
-                    self._records += 1
+                    records += 1
                     if head is None:
                         issue("row_outside_voucher", lineno, label=label)
                         continue
@@ -488,12 +559,12 @@ class SieReader:
                     yield voucher
 
                 if label == "#VER":
-                    self._records += 1
+                    records += 1
                     head = self._ver(fields, lineno)
                     continue
                 handler = handlers.get(label)
                 if handler is not None:
-                    self._records += 1
+                    records += 1
                     item = handler(fields, objs, lineno)
                     if item is not None:
                         if feed is not None:
@@ -505,7 +576,7 @@ class SieReader:
                         yield item
                     continue
                 if label == "#KSUMMA":
-                    self._records += 1
+                    records += 1
                     if len(fields) == 1:
                         ksumma = 0
                         ksumma_opened = lineno
@@ -543,7 +614,7 @@ class SieReader:
                 lineno,
                 detail=f"#KSUMMA på rad {ksumma_opened} avslutas aldrig / is never closed",
             )
-        if not self._records:
+        if not records:
             detail = "filen är tom / the file is empty" if not lineno else "inga SIE-poster"
             raise self._fatal("not_sie", None, detail=detail)
         self._check_encoding()
@@ -605,6 +676,53 @@ class SieReader:
         if text[0] == "-" and not value:
             return abs(value)
         return value
+
+    def _plain_amount(self, text: str) -> Decimal | None:
+        """The row fast path's amount: a Decimal, or None to leave the row to ``_row``.
+
+        Remembered per text (a bounded cache: enough for the amounts a ledger repeats, never
+        a copy of the file).
+        """
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return None
+        if not value.is_finite():
+            return None
+        if not value and text[0] == "-":
+            value = abs(value)
+        cache = self._amount_cache
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[text] = value
+        return value
+
+    def _plain_objects(self, inner: str) -> tuple[ObjectRef, ...] | None:
+        """Refs of an object list's text (between the braces) for the row fast path.
+
+        None for anything that is not a clean list of dimension/object pairs, so that the
+        general path reads the row and reports the problem on its line.
+        """
+        if '"' in inner:
+            if inner.count('"') % 2:
+                return None
+            tokens = _split_plain(inner)
+        else:
+            tokens = inner.split()
+        if len(tokens) % 2:
+            return None
+        refs: list[ObjectRef] = []
+        for i in range(0, len(tokens), 2):
+            dim = tokens[i].strip()
+            if not dim.isdigit():
+                return None
+            refs.append((int(dim), tokens[i + 1]))
+        result = tuple(refs)
+        cache = self._refs_cache
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[inner] = result
+        return result
 
     def _optional_amount(
         self, fields: list[str], index: int, label: str, line: int
