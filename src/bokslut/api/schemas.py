@@ -16,6 +16,7 @@ from pydantic import PlainSerializer, WithJsonSchema
 from bokslut.integrations.areas import Area
 
 __all__ = [
+    "ERRORS",
     "AccountOut",
     "Amount",
     "AreaCountOut",
@@ -66,6 +67,11 @@ class ErrorOut(Schema):
     """An error answer; ``detail`` says why (in Swedish where the app wrote it)."""
 
     detail: Any
+
+
+#: The error answers every route may give: unreadable request, no valid token, not found (or
+#: not the caller's), invalid parameters.
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class ClientOut(Schema):

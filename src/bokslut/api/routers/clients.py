@@ -7,7 +7,7 @@ from ninja import Router
 
 from bokslut.api.access import client_or_404
 from bokslut.api.auth import api_user
-from bokslut.api.schemas import ClientOut, ConnectionOut, ErrorOut
+from bokslut.api.schemas import ERRORS, ClientOut, ConnectionOut
 from bokslut.firms.models import Client
 from bokslut.firms.selectors import client_list
 from bokslut.integrations.models import Connection, ConnectionStatus
@@ -21,7 +21,7 @@ def _client_out(client: Client, status: str) -> ClientOut:
     )
 
 
-@router.get("/clients", response=list[ClientOut], summary="Klienter")
+@router.get("/clients", response={200: list[ClientOut], **ERRORS}, summary="Klienter")
 def clients_list(request: HttpRequest) -> list[ClientOut]:
     """The clients the token's user may see, by name."""
     clients = list(client_list(user=api_user(request)).order_by("name", "pk"))
@@ -33,7 +33,7 @@ def clients_list(request: HttpRequest) -> list[ClientOut]:
 
 @router.get(
     "/clients/{client_id}",
-    response={200: ClientOut, 404: ErrorOut},
+    response={200: ClientOut, **ERRORS},
     summary="En klient",
 )
 def clients_detail(request: HttpRequest, client_id: int) -> ClientOut:
@@ -48,7 +48,7 @@ def clients_detail(request: HttpRequest, client_id: int) -> ClientOut:
 
 @router.get(
     "/clients/{client_id}/connection",
-    response={200: ConnectionOut, 404: ErrorOut},
+    response={200: ConnectionOut, **ERRORS},
     summary="Fortnox-kopplingens status",
 )
 def connection_detail(request: HttpRequest, client_id: int) -> ConnectionOut:

@@ -11,8 +11,8 @@ from pydantic import Field
 from bokslut.api.access import client_or_404, voucher_or_404, year_or_404
 from bokslut.api.auth import api_user
 from bokslut.api.schemas import (
+    ERRORS,
     AccountOut,
-    ErrorOut,
     TrialBalanceOut,
     TrialBalanceRowOut,
     VoucherDetailOut,
@@ -51,7 +51,7 @@ def _year_out(year: FinancialYear) -> YearOut:
 
 @router.get(
     "/clients/{client_id}/years",
-    response={200: list[YearOut], 404: ErrorOut},
+    response={200: list[YearOut], **ERRORS},
     summary="Räkenskapsår",
 )
 def years_list(request: HttpRequest, client_id: int) -> list[YearOut]:
@@ -62,7 +62,7 @@ def years_list(request: HttpRequest, client_id: int) -> list[YearOut]:
 
 @router.get(
     "/clients/{client_id}/accounts",
-    response={200: list[AccountOut], 404: ErrorOut},
+    response={200: list[AccountOut], **ERRORS},
     summary="Kontoplan",
 )
 def accounts_list(
@@ -79,7 +79,7 @@ def accounts_list(
 
 @router.get(
     "/clients/{client_id}/balances",
-    response={200: TrialBalanceOut, 404: ErrorOut},
+    response={200: TrialBalanceOut, **ERRORS},
     summary="Saldobalans",
 )
 def balances_list(
@@ -116,7 +116,7 @@ def _voucher_out(voucher: Voucher) -> VoucherOut:
 
 @router.get(
     "/clients/{client_id}/vouchers",
-    response={200: VoucherPageOut, 404: ErrorOut},
+    response={200: VoucherPageOut, **ERRORS},
     summary="Verifikationer",
 )
 def vouchers_list(
@@ -147,7 +147,7 @@ def vouchers_list(
 
 @router.get(
     "/clients/{client_id}/vouchers/{voucher_id}",
-    response={200: VoucherDetailOut, 404: ErrorOut},
+    response={200: VoucherDetailOut, **ERRORS},
     summary="En verifikation",
 )
 def vouchers_detail(request: HttpRequest, client_id: int, voucher_id: int) -> VoucherDetailOut:

@@ -14,6 +14,7 @@ from pydantic import Field
 from bokslut.api.access import client_or_404, run_or_404
 from bokslut.api.auth import api_user
 from bokslut.api.schemas import (
+    ERRORS,
     AreaCountOut,
     ErrorOut,
     ProgressOut,
@@ -38,20 +39,21 @@ class RunFilters(Schema):
 
 @router.post(
     "/clients/{client_id}/syncs",
-    response={202: SyncTaskOut, 404: ErrorOut, 409: ErrorOut},
+    response={202: SyncTaskOut, 409: ErrorOut, **ERRORS},
     summary="Starta en synkning",
 )
-def sync_start(
-    request: HttpRequest, client_id: int, payload: SyncStartIn | None = None
-) -> Status[SyncTaskOut]:
-    """Queue a sync of the client; a worker runs it. Answers 202 with the task to poll."""
+def sync_start(request: HttpRequest, client_id: int, payload: SyncStartIn) -> Status[SyncTaskOut]:
+    """Queue a sync of the client; a worker runs it. Answers 202 with the task to poll.
+
+    The body ``{}`` syncs the client's own areas incrementally.
+    """
     user = api_user(request)
     client = client_or_404(user=user, client_id=client_id)
     connection = Connection.objects.filter(client=client).first()
     if connection is None or not connection.can_sync:
         # Queuing it anyway would only record a failed run; say why now instead.
         raise HttpError(409, f"{client.name} har ingen aktiv Fortnox-koppling att synka.")
-    wanted = payload or SyncStartIn()
+    wanted = payload
     result = sync_client.enqueue(
         client_id=client.pk,
         areas=[str(a.value) for a in wanted.areas] if wanted.areas is not None else None,
@@ -64,7 +66,7 @@ def sync_start(
 
 @router.get(
     "/clients/{client_id}/sync-tasks/{task_id}",
-    response={200: SyncTaskOut, 404: ErrorOut},
+    response={200: SyncTaskOut, **ERRORS},
     summary="En köad synkning",
 )
 def sync_task_detail(request: HttpRequest, client_id: int, task_id: str) -> SyncTaskOut:
@@ -104,7 +106,7 @@ def _task_out(client_id: int, result: TaskResult[Any]) -> SyncTaskOut:
 
 @router.get(
     "/clients/{client_id}/syncs",
-    response={200: list[SyncRunOut], 404: ErrorOut},
+    response={200: list[SyncRunOut], **ERRORS},
     summary="Synkningar",
 )
 def sync_runs_list(
@@ -117,7 +119,7 @@ def sync_runs_list(
 
 @router.get(
     "/clients/{client_id}/syncs/{run_id}",
-    response={200: SyncRunDetailOut, 404: ErrorOut},
+    response={200: SyncRunDetailOut, **ERRORS},
     summary="En synkning",
 )
 def sync_runs_detail(request: HttpRequest, client_id: int, run_id: int) -> SyncRunDetailOut:

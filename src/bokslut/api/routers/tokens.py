@@ -7,7 +7,7 @@ from ninja import Router
 
 from bokslut.api.auth import api_user
 from bokslut.api.models import ApiToken
-from bokslut.api.schemas import ErrorOut, TokenOut
+from bokslut.api.schemas import ERRORS, TokenOut
 from bokslut.api.tokens import token_list, token_revoke
 
 router = Router(tags=["API-nycklar"])
@@ -24,7 +24,7 @@ def _token_out(token: ApiToken) -> TokenOut:
     )
 
 
-@router.get("/tokens", response=list[TokenOut], summary="Mina API-nycklar")
+@router.get("/tokens", response={200: list[TokenOut], **ERRORS}, summary="Mina API-nycklar")
 def tokens_list(request: HttpRequest) -> list[TokenOut]:
     """The caller's tokens (prefix only; the secret is shown once, at creation)."""
     return [_token_out(t) for t in token_list(user=api_user(request))]
@@ -32,7 +32,7 @@ def tokens_list(request: HttpRequest) -> list[TokenOut]:
 
 @router.delete(
     "/tokens/{token_id}",
-    response={200: TokenOut, 404: ErrorOut},
+    response={200: TokenOut, **ERRORS},
     summary="Återkalla en API-nyckel",
 )
 def tokens_revoke(request: HttpRequest, token_id: int) -> TokenOut:
