@@ -14,6 +14,7 @@ BENCHMARKS: dict[str, str] = {
     "fortnox-http": "bench.fortnox_http",
     "sync-pool": "bench.sync_pool",
     "web-pages": "bench.web_pages",
+    "checks": "bench.checks",
 }
 
 
