@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -63,9 +64,9 @@ def test_another_clients_year_is_not_found(firm_a: FirmWorld, firm_b: FirmWorld)
     assert response.status_code == 404
 
 
-def all_pages(world: FirmWorld, **filters: object) -> list[dict[str, object]]:
+def all_pages(world: FirmWorld, **filters: Any) -> list[dict[str, Any]]:
     http = world.admin.http()
-    items: list[dict[str, object]] = []
+    items: list[dict[str, Any]] = []
     offset: int | None = 0
     while offset is not None:
         page = http.get(f"{base(world)}/vouchers", {**filters, "offset": offset}).json()

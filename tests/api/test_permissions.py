@@ -145,10 +145,9 @@ def test_limited_consultant_lists_only_assigned_clients(firm_b: FirmWorld) -> No
 def test_every_route_refuses_requests_without_a_valid_token(
     firm_b: FirmWorld, b_ids: dict[str, Any], header: str | None
 ) -> None:
-    extra = (
-        {} if header is None else {"HTTP_AUTHORIZATION": header.format(token=firm_b.admin.token)}
-    )
-    http = HttpClient(**extra)
+    http = HttpClient()
+    if header is not None:
+        http.defaults["HTTP_AUTHORIZATION"] = header.format(token=firm_b.admin.token)
     for method, path in routes():
         response = call(http, method, fill(path, b_ids))
         assert response.status_code == 401, f"{header}: {method} {path}"
