@@ -11,10 +11,12 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from .conftest import PASSWORD, FirmWorld, signed_in
-from .test_access import UNSCOPED, url_for, web_patterns
+from .test_access import CLIENT_POST_ONLY, UNSCOPED, url_for, web_patterns
 
-#: URL names that accept POST (each a form); everything else is read-only.
-POST_FORMS = {"login", "logout", "set_language"}
+#: URL names that only accept POST (each a form or button); not pages to read.
+POST_FORMS = {"login", "logout", "set_language"} | CLIENT_POST_ONLY
+#: Pages that show a form on GET and save it on POST.
+FORM_PAGES = {"client_create", "fortnox_settings"}
 
 
 def all_pages(world: FirmWorld) -> list[str]:
@@ -23,11 +25,12 @@ def all_pages(world: FirmWorld) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("name", sorted(POST_FORMS))
+@pytest.mark.parametrize("name", sorted(POST_FORMS | FORM_PAGES))
 def test_post_without_csrf_token_is_refused(world_a: FirmWorld, name: str) -> None:
     http = HttpClient(enforce_csrf_checks=True)
     http.force_login(world_a.admin, backend="django.contrib.auth.backends.ModelBackend")
-    response = http.post(reverse(f"web:{name}"), {"username": "anna", "language": "en"})
+    pattern = next(p for p in web_patterns() if p.name == name)
+    response = http.post(url_for(pattern, world_a), {"username": "anna", "language": "en"})
     assert response.status_code == 403
 
 
@@ -45,7 +48,7 @@ def test_every_post_form_on_every_page_carries_a_csrf_token(world_a: FirmWorld) 
 def test_read_only_pages_refuse_post(world_a: FirmWorld) -> None:
     http = signed_in(world_a.admin)
     for pattern in web_patterns():
-        if pattern.name in POST_FORMS | UNSCOPED:
+        if pattern.name in POST_FORMS | FORM_PAGES | UNSCOPED:
             continue
         assert http.post(url_for(pattern, world_a)).status_code == 405, pattern.name
 

@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from bokslut.audit.models import AuditEvent
+from bokslut.audit.services import audit_record
 from bokslut.firms.models import Client, Membership
 from bokslut.fortnox import FortnoxError
 from bokslut.integrations.connections import (
@@ -78,6 +80,18 @@ def callback(request: HttpRequest) -> HttpResponse:
     except FortnoxError as exc:
         messages.error(request, exc.user_message)
         return HttpResponseRedirect(next_url)
+    audit_record(
+        firm=connection.client.firm,
+        user=request.user,
+        action=AuditEvent.Action.CONNECT,
+        client=connection.client,
+        details={
+            "company": connection.company_name,
+            "org_number": connection.org_number,
+            "tenant": connection.tenant_id,
+            "scopes": list(connection.scopes),
+        },
+    )
     if connection.org_number_mismatch:
         messages.warning(
             request,

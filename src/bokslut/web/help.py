@@ -63,4 +63,51 @@ PAGE_HELP: dict[str, PageHelp] = {
             "rad som lagts till i efterhand är markerad."
         ),
     ),
+    "client_create": PageHelp(
+        _("Om nya klienter"),
+        _(
+            "Lägg till klientföretaget med namn och organisationsnummer. Därefter kommer du "
+            "till Integrationer, där du ansluter företaget till Fortnox så att bokföringen "
+            "kan hämtas automatiskt i stället för att exporteras för hand."
+        ),
+    ),
+    "integrations": PageHelp(
+        _("Om integrationen med Fortnox"),
+        _(
+            "För att data ska kunna hämtas behöver kopplingen till Fortnox vara aktiv. "
+            "Kontrollera att statusen visar Aktiv. Har du inte anslutit ännu klickar du på "
+            "Anslut till Fortnox och godkänner kopplingen i Fortnox. Visar statusen att "
+            "kopplingen behöver godkännas igen klickar du på Godkänn igen; dina inställningar "
+            "och den data som redan hämtats finns kvar."
+        ),
+    ),
+    "fortnox_settings": PageHelp(
+        _("Om inställningarna för Fortnox"),
+        _(
+            "Här styr du vilken data som ska synkroniseras och hur kontoplaner och saldon "
+            "ska hanteras. Säkerställ att inställningarna matchar ditt abonnemang och "
+            "företagets licenser i Fortnox: områden som inte ingår visas men går inte att "
+            "välja, och skälet står bredvid. Välj också hur många år bakåt som ska hämtas "
+            "och om synkroniseringen ska ske automatiskt."
+        ),
+    ),
+    "sync": PageHelp(
+        _("Om synkroniseringen"),
+        _(
+            "När du är redo att arbeta med färsk data klickar du på Synkronisera. Du ser hur "
+            "varje dataområde hämtas och får sedan en sammanfattning. En ny synkronisering "
+            "uppdaterar det som redan finns i stället för att lägga till dubbletter, och "
+            "listan Nytt sedan senaste synkroniseringen visar exakt vad som ändrats. "
+            "Nästa steg är att göra en avstämning och se att de hämtade värdena stämmer "
+            "med ditt underlag."
+        ),
+    ),
+    "sync_run": PageHelp(
+        _("Om synkroniseringens detaljer"),
+        _(
+            "Här ser du vad en synkronisering hämtade per dataområde, hur många anrop den "
+            "gjorde till Fortnox och vad som ändrades. Misslyckades den står orsaken överst "
+            "tillsammans med vad du kan göra; det som redan hämtats finns kvar."
+        ),
+    ),
 }

@@ -15,8 +15,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bokslut.automation.slots import Schedule as SlotSchedule
+from bokslut.automation.slots import ScheduleKindName, latest_slot
 from bokslut.firms.models import Client
-from bokslut.integrations.models import Connection, ConnectionStatus
+from bokslut.integrations.models import Connection, ConnectionStatus, Schedule, SyncSettings
+from bokslut.integrations.sync_settings import firm_plan
 from bokslut.sync.models import SyncRun
 
 __all__ = [
@@ -26,6 +29,8 @@ __all__ = [
     "StatusFilter",
     "client_statuses",
     "filter_by_status",
+    "next_slot_after",
+    "next_syncs",
 ]
 
 #: A client not synced for this long shows up under "ej synkad på 7 dagar".
@@ -99,6 +104,7 @@ def client_statuses(clients: Iterable[Client]) -> dict[int, ClientStatus]:
     connections = dict(
         Connection.objects.filter(client_id__in=ids).values_list("client_id", "status")
     )
+    upcoming = next_syncs(ids, connections=connections)
     result = {}
     for client in _with_last_run(Client.objects.filter(pk__in=ids)):
         finished = client.last_run_status  # type: ignore[attr-defined]
@@ -107,10 +113,62 @@ def client_statuses(clients: Iterable[Client]) -> dict[int, ClientStatus]:
             last_sync_at=client.last_run_at,  # type: ignore[attr-defined]
             last_sync_ok=None if finished is None else finished == SyncRun.Status.DONE,
             last_sync_message=client.last_run_error or "",  # type: ignore[attr-defined]
-            # The scheduler's next slot is not exposed yet; shown as "–" until it is.
-            next_sync_at=None,
+            next_sync_at=upcoming.get(client.pk),
         )
     return result
+
+
+def next_slot_after(schedule: SlotSchedule, now: dt.datetime) -> dt.datetime | None:
+    """The first scheduled moment strictly after ``now`` (None for manual schedules)."""
+    if schedule.kind == "manual":
+        return None
+    step = dt.timedelta(hours=1) if schedule.kind == "hourly" else dt.timedelta(days=1)
+    # A Stockholm day is 23 to 25 hours long, so look a little past one step as well.
+    for extra in (dt.timedelta(0), dt.timedelta(hours=1), dt.timedelta(hours=2)):
+        slot = latest_slot(schedule, now + step + extra)
+        if slot is not None and slot > now:
+            return slot
+    return None  # pragma: no cover -- every schedule has a slot within 26 hours
+
+
+def next_syncs(
+    client_ids: Iterable[int],
+    *,
+    connections: dict[int, str] | None = None,
+    now: dt.datetime | None = None,
+) -> dict[int, dt.datetime]:
+    """When the scheduler will next sync each client (clients without one are left out).
+
+    Mirrors the scheduler's rules: a schedule the firm's plan allows and an active
+    connection; a connection needing re-approval is skipped, so it has no next sync.
+    Queries: one for the settings, one for the connections (unless given), one per firm.
+    """
+    ids = list(client_ids)
+    moment = now or timezone.now()
+    if connections is None:
+        connections = dict(
+            Connection.objects.filter(client_id__in=ids).values_list("client_id", "status")
+        )
+    rows = (
+        SyncSettings.objects.filter(client_id__in=ids)
+        .exclude(schedule=Schedule.MANUAL)
+        .select_related("client__firm")
+    )
+    plans: dict[int, frozenset[str]] = {}
+    answer: dict[int, dt.datetime] = {}
+    for row in rows:
+        if connections.get(row.client_id) != ConnectionStatus.AKTIV:
+            continue
+        firm = row.client.firm
+        if firm.pk not in plans:
+            plans[firm.pk] = firm_plan(firm=firm).schedules
+        if row.schedule not in plans[firm.pk]:
+            continue
+        kind: ScheduleKindName = "hourly" if row.schedule == Schedule.HOURLY else "nightly"
+        slot = next_slot_after(SlotSchedule(kind=kind, at=row.nightly_at), moment)
+        if slot is not None:
+            answer[row.client_id] = slot
+    return answer
 
 
 def filter_by_status(clients: QuerySet[Client], wanted: StatusFilter) -> QuerySet[Client]:
