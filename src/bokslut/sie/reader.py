@@ -94,7 +94,7 @@ KNOWN_LABELS: Final = frozenset(
     }
 )
 
-#: Entries kept in each fast-path cache (amount texts, object lists) before it starts over.
+#: Object lists remembered by the row fast path before the cache starts over.
 _CACHE_LIMIT: Final = 4096
 #: "Not a shape the row fast path reads" (an empty field list).
 _NO_FIELDS: Final[list[str]] = []
@@ -254,9 +254,8 @@ class SieReader:
         self._validator = Validator(self.header, import_file=import_file) if validate else None
         self._date_cache: dict[str, date] = {}
         self._objects_cache: dict[tuple[str, ...], tuple[ObjectRef, ...]] = {}
-        #: Amount text → Decimal and object-list text → refs for the row fast path. Real
-        #: ledgers repeat both a lot; Decimals and tuples are immutable, so sharing is safe.
-        self._amount_cache: dict[str, Decimal] = {}
+        #: Object-list text → refs for the row fast path: real ledgers repeat a few lists
+        #: on many rows, and the tuples are immutable, so sharing them is safe.
         self._refs_cache: dict[str, tuple[ObjectRef, ...]] = {}
         self._reader_codes: set[tuple[str, int | None]] = set()
         self._unknown_labels: set[str] = set()
@@ -365,8 +364,8 @@ class SieReader:
         ksumma: int | None = None  # running CRC while inside #KSUMMA markers
         ksumma_opened = 0
         records = 0  # records with a known label: tells SIE from other text at the end
-        amount_cache = self._amount_cache
         refs_cache = self._refs_cache
+        new_voucher = _make_voucher
 
         while True:
             chunk = stream.read(CHUNK_SIZE)
@@ -374,70 +373,141 @@ class SieReader:
             text = decoder.decode(chunk, final)
             if pending:
                 text = pending + text
+            if "\r" in text:
+                # CRLF: lines are stripped anyway; this lets the fast paths compare whole
+                # lines ("{", "}") without stripping each.
+                text = text.replace("\r\n", "\n")
             lines = text.split("\n")
             pending = "" if final else lines.pop()
             for line in lines:
                 lineno += 1
-                if (
-                    line[:7] == "#TRANS "
-                    and rows is not None
-                    and rtrans is None
-                    and ksumma is None
-                    and "\\" not in line
-                ):
-                    # The common row, parsed with a few C string calls and no field list.
-                    # Every shape it does not fully understand falls through to the general
-                    # path below, which reads it (and reports its problems) as before.
-                    before, _, rest = line.partition("{")
-                    account = before[7:].strip()
-                    inner, closed, tail = rest.partition("}")
-                    if closed and account.isdigit() and "{" not in tail and "}" not in tail:
-                        if not inner or inner.isspace():
-                            refs: tuple[ObjectRef, ...] | None = ()
-                        else:
-                            refs = refs_cache.get(inner)
-                            if refs is None:
-                                refs = self._plain_objects(inner)
-                        if '"' in tail:
-                            parts = tail.split('"')
-                            # 'amount date "text"' (Fortnox, BL): one quoted field last.
-                            if len(parts) == 3 and (not parts[2] or parts[2].isspace()):
-                                row_text = parts[1] or None
-                                tail_fields = parts[0].split()
-                                if len(tail_fields) != 2:
+                # Fast paths for the four lines a voucher is made of, in the shapes real
+                # files write. Each one either reads its line completely (and continues)
+                # or leaves it, untouched and unreported, to the general path below.
+                if line[:7] == "#TRANS ":
+                    if rows is not None and rtrans is None and ksumma is None and "\\" not in line:
+                        before, _, rest = line.partition("{")
+                        account = before[7:].strip()
+                        inner, closed, tail = rest.partition("}")
+                        if closed and account.isdigit() and "{" not in tail and "}" not in tail:
+                            if not inner or inner.isspace():
+                                refs: tuple[ObjectRef, ...] | None = ()
+                            else:
+                                refs = refs_cache.get(inner)
+                                if refs is None:
+                                    refs = self._plain_objects(inner)
+                            if '"' in tail:
+                                parts = tail.split('"')
+                                # 'amount date "text"' (Fortnox, BL): one quoted field last.
+                                if len(parts) == 3 and (not parts[2] or parts[2].isspace()):
+                                    row_text = parts[1] or None
+                                    tail_fields = parts[0].split()
+                                    if len(tail_fields) != 2:
+                                        tail_fields = _NO_FIELDS
+                                else:
                                     tail_fields = _NO_FIELDS
                             else:
-                                tail_fields = _NO_FIELDS
-                        else:
-                            row_text = None
-                            tail_fields = tail.split()
-                            if len(tail_fields) > 2:
-                                tail_fields = _NO_FIELDS
-                        if refs is not None and tail_fields:
-                            raw = tail_fields[0]
-                            amount = amount_cache.get(raw)
-                            if amount is None:
-                                amount = self._plain_amount(raw)
-                            if amount is not None:
-                                when = None
-                                if len(tail_fields) == 2:
-                                    raw = tail_fields[1]
-                                    when = date_cache.get(raw) or self._date(raw, "#TRANS", lineno)
-                                records += 1
-                                rows.append(
-                                    new_row(
-                                        _NORMAL,
-                                        account,
-                                        amount,
-                                        refs,
-                                        when,
-                                        row_text,
-                                        None,
-                                        None,
-                                        lineno,
+                                row_text = None
+                                tail_fields = tail.split()
+                                if len(tail_fields) > 2:
+                                    tail_fields = _NO_FIELDS
+                            if refs is not None and tail_fields:
+                                raw = tail_fields[0]
+                                try:
+                                    amount = decimal(raw)
+                                except InvalidOperation:
+                                    amount = None
+                                if amount is not None and amount.is_finite():
+                                    if not amount and raw[0] == "-":
+                                        amount = abs(amount)
+                                    when = None
+                                    if len(tail_fields) == 2:
+                                        raw = tail_fields[1]
+                                        when = date_cache.get(raw) or self._date(
+                                            raw, "#TRANS", lineno
+                                        )
+                                    records += 1
+                                    rows.append(
+                                        new_row(
+                                            _NORMAL,
+                                            account,
+                                            amount,
+                                            refs,
+                                            when,
+                                            row_text,
+                                            None,
+                                            None,
+                                            lineno,
+                                        )
                                     )
-                                )
-                                continue
+                                    continue
+                elif line == "}":
+                    if head is not None and rtrans is None and ksumma is None:
+                        series, number, when, head_text, registered, signature, at = head
+                        voucher = new_voucher(
+                            series,
+                            number,
+                            when,
+                            head_text,
+                            tuple(rows) if rows else (),
+                            registered,
+                            signature,
+                            at,
+                        )
+                        head = rows = None
+                        if feed is not None:
+                            assert validator is not None
+                            mark = len(validator.issues)
+                            feed(voucher)
+                            if len(validator.issues) != mark:
+                                self._take_validator_issues(mark)
+                        yield voucher
+                        continue
+                elif line == "{":
+                    if head is not None and rows is None and ksumma is None:
+                        rows = []
+                        continue
+                elif line[:5] == "#VER " and (
+                    head is None
+                    and ksumma is None
+                    and "\\" not in line
+                    and "{" not in line
+                    and "}" not in line
+                ):
+                    parts = line.split('"')
+                    if len(parts) == 3:  # one quoted field, the text: as _split_plain
+                        fields = parts[0].split()
+                        fields.append(parts[1])
+                        if parts[2]:
+                            fields += parts[2].split()
+                    elif len(parts) == 1:
+                        fields = line.split()
+                    else:
+                        fields = _NO_FIELDS
+                    if fields:
+                        n = len(fields)
+                        raw = fields[3] if n > 3 else ""
+                        if len(raw) == 8 and raw.isdigit() and raw[:2] in ("19", "20"):
+                            # _ver's common case: the date where it belongs.
+                            when = date_cache.get(raw) or self._date(raw, "#VER", lineno)
+                            registered = None
+                            if n > 5 and fields[5]:
+                                raw = fields[5]
+                                registered = date_cache.get(raw) or self._date(raw, "#VER", lineno)
+                            head = (
+                                fields[1],
+                                fields[2],
+                                when,
+                                fields[4] if n > 4 else "",
+                                registered,
+                                (fields[6] or None) if n > 6 else None,
+                                lineno,
+                            )
+                        else:
+                            head = self._ver(fields, lineno)
+                        records += 1
+                        seen_content = True
+                        continue
                 s = line.strip()
                 if not s:
                     continue
@@ -675,26 +745,6 @@ class SieReader:
             return None
         if text[0] == "-" and not value:
             return abs(value)
-        return value
-
-    def _plain_amount(self, text: str) -> Decimal | None:
-        """The row fast path's amount: a Decimal, or None to leave the row to ``_row``.
-
-        Remembered per text (a bounded cache: enough for the amounts a ledger repeats, never
-        a copy of the file).
-        """
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            return None
-        if not value.is_finite():
-            return None
-        if not value and text[0] == "-":
-            value = abs(value)
-        cache = self._amount_cache
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
-        cache[text] = value
         return value
 
     def _plain_objects(self, inner: str) -> tuple[ObjectRef, ...] | None:

@@ -30,6 +30,7 @@ from bokslut.sie.model import (
     Balance,
     Dimension,
     Document,
+    FinancialYear,
     Header,
     Issue,
     Item,
@@ -125,15 +126,17 @@ class Validator:
         self.import_file = import_file
         self.issues: list[Issue] = []
         self._series: dict[str, _Series] = {}
-        self._movements: dict[tuple[int, str], Decimal] = {}
+        #: Movements per year index, then per account.
+        self._movements: dict[int, dict[str, Decimal]] = {}
         self._years_with_vouchers: set[int] = set()
         self._balances: dict[tuple[int, str], dict[str, tuple[Decimal, int | None]]] = {}
         self._balance_years: set[int] = set()
         self._used_accounts: dict[str, int | None] = {}
         self._used_objects: dict[ObjectRef, int | None] = {}
         self._balance_labels_in_4i: set[str] = set()
-        self._year_of: dict[date, int | None] = {}
+        self._date_facts_of: dict[date, tuple[int | None, FinancialYear | None]] = {}
         self._years_seen = -1
+        self._current_year: FinancialYear | None = None
         self._numbered_4i = False
 
     def _add(
@@ -168,67 +171,99 @@ class Validator:
                 if ref not in self._used_objects:
                     self._used_objects[ref] = item.line
 
-    def _year_index(self, when: date) -> int | None:
+    def _date_facts(self, when: date) -> tuple[int | None, FinancialYear | None]:
+        """The year index of ``when`` and the current year it falls outside of (or None).
+
+        Remembered per date (vouchers share few dates), and forgotten whenever the years
+        change, so a file that declares them late is still judged right.
+        """
         years = self.header.years
-        if len(years) != self._years_seen:
-            self._year_of.clear()
+        current = years.get(0)
+        if len(years) != self._years_seen or current is not self._current_year:
+            self._date_facts_of.clear()
             self._years_seen = len(years)
-        try:
-            return self._year_of[when]
-        except KeyError:
-            pass
-        index = next((y.index for y in years.values() if y.start <= when <= y.end), None)
-        self._year_of[when] = index
-        return index
+            self._current_year = current
+        facts = self._date_facts_of.get(when)
+        if facts is None:
+            index = next((y.index for y in years.values() if y.start <= when <= y.end), None)
+            outside = (
+                current
+                if current is not None and not current.start <= when <= current.end
+                else None
+            )
+            facts = self._date_facts_of[when] = (index, outside)
+        return facts
 
     def _voucher(self, voucher: Voucher) -> None:
+        # One pass over the rows gathers everything (total, first uses, movements); the
+        # issues are then reported in the order the checks are listed in the docs.
         line = voucher.line
         rows = voucher.rows
+        when = voucher.date
+        year: int | None = None
+        outside: FinancialYear | None = None
+        if when is not None and self.header.years:
+            year, outside = self._date_facts(when)
+        used_accounts = self._used_accounts
+        used_objects = self._used_objects
+        total = _ZERO
+        if year is not None:
+            self._years_with_vouchers.add(year)
+            moves = self._movements.get(year)
+            if moves is None:
+                moves = self._movements[year] = {}
+            for row in rows:
+                account = row.account
+                if account not in used_accounts:
+                    used_accounts[account] = row.line
+                if row.objects:
+                    for ref in row.objects:
+                        if ref not in used_objects:
+                            used_objects[ref] = row.line
+                if row.kind is not _REMOVED:
+                    amount = row.amount
+                    total += amount
+                    moves[account] = moves.get(account, _ZERO) + amount
+        else:
+            for row in rows:
+                account = row.account
+                if account not in used_accounts:
+                    used_accounts[account] = row.line
+                if row.objects:
+                    for ref in row.objects:
+                        if ref not in used_objects:
+                            used_objects[ref] = row.line
+                if row.kind is not _REMOVED:
+                    total += row.amount
         if not rows:
             self._add("voucher_empty", line, voucher=_voucher_name(voucher))
-        total = _ZERO
-        for row in rows:
-            if row.kind is not _REMOVED:
-                total += row.amount
         if total:
             self._add("voucher_unbalanced", line, voucher=_voucher_name(voucher), difference=total)
         if not voucher.series and not self.import_file:
             self._add("voucher_series_missing", line)
         self._number(voucher)
-        year: int | None = None
-        when = voucher.date
         if when is None:
             self._add("voucher_date_missing", line)
-        elif self.header.years:
-            year = self._year_index(when)
-            current = self.header.years.get(0)
-            if current is not None and not current.start <= when <= current.end:
-                self._add(
-                    "date_outside_year",
-                    line,
-                    voucher=_voucher_name(voucher),
-                    date=when,
-                    start=current.start,
-                    end=current.end,
-                )
-        used_accounts = self._used_accounts
-        used_objects = self._used_objects
-        movements = self._movements
-        if year is not None:
-            self._years_with_vouchers.add(year)
-        for row in rows:
-            account = row.account
-            if account not in used_accounts:
-                used_accounts[account] = row.line
-            for ref in row.objects:
-                if ref not in used_objects:
-                    used_objects[ref] = row.line
-            if year is not None and row.kind is not _REMOVED:
-                key = (year, account)
-                movements[key] = movements.get(key, _ZERO) + row.amount
+        elif outside is not None:
+            self._add(
+                "date_outside_year",
+                line,
+                voucher=_voucher_name(voucher),
+                date=when,
+                start=outside.start,
+                end=outside.end,
+            )
 
     def _number(self, voucher: Voucher) -> None:
         number = voucher.number
+        series = self._series.get(voucher.series)
+        if series is not None and not self.import_file and number.isdecimal():
+            # The usual case, next number of a known series, without a call.
+            value = int(number)
+            ends = series.ends
+            if ends and value == ends[-1] + 1:
+                ends[-1] = value
+                return
         if number and self.import_file and not self._numbered_4i:
             self._numbered_4i = True
             self._add("voucher_number_in_4i", voucher.line, voucher=_voucher_name(voucher))
@@ -236,10 +271,9 @@ class Validator:
             if not self.import_file:
                 self._add("voucher_number_missing", voucher.line, series=voucher.series or '""')
             return
-        series = self._series.get(voucher.series)
         if series is None:
             series = self._series[voucher.series] = _Series()
-        if number.isdigit():
+        if number.isdecimal():  # not isdigit(): int() refuses superscript digits
             fresh = series.add(int(number), voucher.line)
         else:
             fresh = number not in series.texts
@@ -352,14 +386,15 @@ class Validator:
         balances = self._balances
         movements = self._movements
         for year in sorted(self._years_with_vouchers & self._balance_years):
+            moves = movements.get(year, {})
             numbers = {a for (y, a) in balances if y == year}
-            numbers |= {a for (y, a) in movements if y == year}
+            numbers |= moves.keys()
             for number in sorted(numbers):
                 kind = _account_kind(number, accounts.get(number))
                 if kind is None:
                     continue
                 stated = balances.get((year, number), {})
-                moved = movements.get((year, number), _ZERO)
+                moved = moves.get(number, _ZERO)
                 if kind == "balance":
                     opening, _ = stated.get("IB", (_ZERO, None))
                     closing, line = stated.get("UB", (_ZERO, None))
