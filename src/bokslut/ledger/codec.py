@@ -9,13 +9,13 @@ apart on the wire), and source line numbers take no part.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from hashlib import sha256
 
-from bokslut.money import to_ore
-from bokslut.sie.model import ObjectRef, Voucher
+from bokslut.money import MoneyError
+from bokslut.sie.model import ObjectRef, RowKind, Voucher
 
 __all__ = [
     "EncodedRow",
@@ -94,43 +94,55 @@ def encode_voucher(voucher: Voucher) -> EncodedVoucher:
 
     Raises :class:`bokslut.money.MoneyError` for an amount with fractions of an öre.
     """
-    date = date_text(voucher.date)
+    # Runs once per voucher of a million-row import: conversions that repeat (dates,
+    # object lists, row kinds) come from small caches, and the hashed form of a row is one
+    # f-string. The hashed text is exactly ``_FIELD``-joined fields, rows ``_RECORD``-joined.
+    vdate = voucher.date
+    date = "" if vdate is None else _date_text(vdate)
     text = voucher.text or ""
-    registered = date_text(voucher.registered)
+    reg = voucher.registered
+    registered = "" if reg is None else _date_text(reg)
     signature = voucher.signature or ""
-    parts = [_FIELD.join((voucher.series, voucher.number, date, text, registered, signature))]
+    parts = [
+        f"{voucher.series}\x1f{voucher.number}\x1f{date}\x1f{text}\x1f{registered}\x1f{signature}"
+    ]
+    booking_default = date or None
     rows: list[EncodedRow] = []
     for row in voucher.rows:
-        row_date = date_text(row.date)
-        kind = row.kind.value
-        ore = to_ore(row.amount)
-        objects = objects_to_text(row.objects) if row.objects else ""
+        kind = _KIND_TEXT[row.kind]
+        ore = _ore(row.amount)
+        refs = row.objects
+        objects = (_OBJECTS.get(refs) or _objects_text(refs)) if refs else ""
+        rdate = row.date
+        row_date = "" if rdate is None else _date_text(rdate)
         row_text = row.text or ""
-        quantity = quantity_text(row.quantity)
+        qty = row.quantity
+        quantity = "" if qty is None else quantity_text(qty)
         row_signature = row.signature or ""
+        account = row.account
         rows.append(
             (
                 kind,
-                row.account,
+                account,
                 ore,
                 objects,
                 row_date or None,
-                row_date or date or None,
+                row_date or booking_default,
                 row_text,
                 quantity or None,
                 row_signature,
             )
         )
         parts.append(
-            _FIELD.join(
-                (kind, row.account, str(ore), objects, row_date, row_text, quantity, row_signature)
-            )
+            f"{kind}\x1f{account}\x1f{ore}\x1f{objects}\x1f{row_date}\x1f{row_text}"
+            f"\x1f{quantity}\x1f{row_signature}"
         )
-    content_hash = hashlib.sha256(_RECORD.join(parts).encode("utf-8")).hexdigest()
+    content_hash = sha256("\x1e".join(parts).encode("utf-8")).hexdigest()
+    number = voucher.number
     return (
         voucher.series,
-        voucher.number,
-        number_sort(voucher.number),
+        number,
+        number_sort(number),
         date or None,
         text,
         registered or None,
@@ -138,6 +150,44 @@ def encode_voucher(voucher: Voucher) -> EncodedVoucher:
         content_hash,
         rows,
     )
+
+
+#: Row kinds as plain text (``RowKind.value`` goes through enum machinery per call).
+_KIND_TEXT: dict[str, str] = {kind: kind.value for kind in RowKind}
+_CACHE_LIMIT = 4096
+_DATES: dict[dt.date, str] = {}
+_OBJECTS: dict[tuple[ObjectRef, ...], str] = {}
+_HUNDRED = Decimal(100)
+
+
+def _date_text(value: dt.date) -> str:
+    # A year has at most 366 distinct dates, repeated on every voucher.
+    text = _DATES.get(value)
+    if text is None:
+        text = value.isoformat()
+        if len(_DATES) < _CACHE_LIMIT:
+            _DATES[value] = text
+    return text
+
+
+def _objects_text(refs: tuple[ObjectRef, ...]) -> str:
+    text = objects_to_text(refs)
+    if len(_OBJECTS) < _CACHE_LIMIT:
+        _OBJECTS[refs] = text
+    return text
+
+
+def _ore(amount: Decimal) -> int:
+    # to_ore() without its function call and to_integral_value(): int() truncates, so a
+    # value with fractions of an öre differs from its integer part.
+    scaled = amount * _HUNDRED
+    try:
+        ore = int(scaled)
+    except (ValueError, OverflowError) as exc:  # NaN, infinity
+        raise MoneyError(f"not an amount: {amount}") from exc
+    if scaled != ore:
+        raise MoneyError(f"amount has fractions of an öre: {amount}")
+    return ore
 
 
 def voucher_hash(voucher: Voucher) -> str:
