@@ -4,6 +4,10 @@ The books come from :mod:`bokslut.sie.generator` (balanced vouchers, closed prev
 cost centres and projects); this module adds what only Fortnox's JSON holds: customers,
 suppliers, customer and supplier invoices (some open), assets and a locked period.
 The same seed always gives the same company.
+
+The demo company's registers are the generator's own history (:mod:`bokslut.sandbox.registers`),
+so its ledgers agree with its books at every year end as a real company's do. The benchmark
+company keeps randomly drawn registers: their size matters there, not their sums.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from decimal import Decimal
 
 from bokslut.money import from_ore
 from bokslut.sandbox.jsonio import JsonValue
+from bokslut.sandbox.registers import registers_from_history
 from bokslut.sandbox.seed import apply_extras, company_from_document
 from bokslut.sandbox.store import Company
-from bokslut.sie.generator import generate_company
+from bokslut.sie.generator import GeneratedCompany, generate_company
 from bokslut.sie.model import Document
 
 __all__ = ["demo_company", "demo_document", "large_company"]
@@ -48,6 +53,10 @@ def demo_document(
         current_year=last_year,
         name=name,
     )
+    return _all_years(generated)
+
+
+def _all_years(generated: GeneratedCompany) -> Document:
     document = generated.document()
     for index in sorted(generated.header.years):
         if index != 0:
@@ -176,9 +185,13 @@ def demo_company(
     locked_until: date | None = None,
 ) -> Company:
     """The demo company: 3 years, ledgers, open invoices, assets, cost centres and projects."""
-    document = demo_document(seed=seed, vouchers_per_year=vouchers_per_year, last_year=last_year)
+    generated = generate_company(
+        seed=seed, vouchers_per_year=vouchers_per_year, years=3, current_year=last_year
+    )
+    document = _all_years(generated)
     company = company_from_document(document, database_number, seeded_at=datetime(last_year, 1, 1))
-    apply_extras(company, _extras(random.Random(seed), last_year, 25, 12))
+    year_ids = {year.start: year.id for year in company.years.values()}
+    apply_extras(company, registers_from_history(generated, year_ids, customers=25))
     company.locked_until = locked_until or date(last_year, 6, 30)
     return company
 

@@ -60,7 +60,11 @@ from bokslut.sie.writer import SieType, SieWriter
 
 __all__ = [
     "GeneratedCompany",
+    "GeneratedDepreciation",
     "GeneratedFile",
+    "GeneratedHistory",
+    "GeneratedInvoice",
+    "VoucherRef",
     "generate_company",
     "generate_orgnr",
     "write_generated_sie",
@@ -404,6 +408,23 @@ class _Invoice:
     party: str
     gross: int
     due: date
+    # Where it came from and how it ended; kept so the registers can be told (history()).
+    day: date | None = None  # None: issued before the first generated year
+    voucher: tuple[str, int, int] | None = None  # series, number, year index
+    vat: int = 0
+    capitalised: bool = False
+    paid: date | None = None
+    payment: tuple[str, int, int] | None = None
+
+
+@dataclass(slots=True)
+class _Log:
+    """What a recording pass saw: every invoice issued, and the fixed-asset events in order."""
+
+    sales: list[_Invoice] = field(default_factory=list)
+    purchases: list[_Invoice] = field(default_factory=list)
+    # Capitalised purchase invoices and depreciations, in the order they were booked.
+    events: list[_Invoice | GeneratedDepreciation] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -483,6 +504,7 @@ class _YearSimulation:
         *,
         close_year: bool,
         rng: random.Random,
+        log: _Log | None = None,
     ) -> None:
         self.c = company
         self.year = year
@@ -504,6 +526,7 @@ class _YearSimulation:
         self.salary = max(25_000, 13 * size) * 100  # gross per cost centre and month
         self.output_vat = dict.fromkeys(_OUTPUT_VAT, 0)
         self.input_vat = 0
+        self.log = log
 
     # -- driver ---------------------------------------------------------------------------
 
@@ -541,6 +564,7 @@ class _YearSimulation:
         yield from (self._emit(v) for v in self._year_end(end))
 
     def _emit(self, ver: _Ver) -> _Ver:
+        self.numbers[ver.series] += 1
         self.budget.left -= self.budget.cost(ver)
         self.totals.add(ver)
         balances = self.carry.balances
@@ -554,7 +578,7 @@ class _YearSimulation:
         return ver
 
     def _to_model(self, ver: _Ver) -> Voucher:
-        self.numbers[ver.series] += 1
+        # Numbered by _emit, which runs just before for every voucher.
         return Voucher(
             series=ver.series,
             number=str(self.numbers[ver.series]),
@@ -566,6 +590,10 @@ class _YearSimulation:
             ),
             registered=ver.registered,
         )
+
+    def _next_ref(self, series: str) -> tuple[str, int, int]:
+        """The reference the next voucher of ``series`` gets when it is emitted."""
+        return series, self.numbers[series] + 1, self.year.index
 
     def _ver(self, series: str, day: date, text: str, *rows: _Row) -> _Ver:
         lag = self.rng.choice((0, 0, 0, 1, 2, 3, 7))
@@ -650,6 +678,7 @@ class _YearSimulation:
                 # Out of budget: what is left stays open into the next day (or year).
                 book.setdefault(day + timedelta(days=1), []).extend(due[i:])
                 return
+            inv.paid, inv.payment = day, self._next_ref(series)
             yield ver
 
     def _is_quarter_end(self, day: date) -> bool:
@@ -723,7 +752,8 @@ class _YearSimulation:
         booked = -self.carry.balances.get("1229", 0)
         amount = min(cost * 20 * months // 1200, cost - booked)
         if amount > 0:
-            yield from self._fitting(
+            ref = self._next_ref("A")
+            for ver in self._fitting(
                 self._ver(
                     "A",
                     day,
@@ -731,7 +761,12 @@ class _YearSimulation:
                     _Row("7832", amount),
                     _Row("1229", -amount),
                 )
-            )
+            ):
+                if self.log is not None:
+                    self.log.events.append(
+                        GeneratedDepreciation(day, _kr(amount), VoucherRef(*ref))
+                    )
+                yield ver
 
     # -- business events ------------------------------------------------------------------
 
@@ -777,7 +812,10 @@ class _YearSimulation:
         if not self.budget.fits(ver):
             return None
         carry.next_sales_invoice += 1
-        carry.open_sales.setdefault(due, []).append(_Invoice(number, customer, gross, due))
+        invoice = _Invoice(number, customer, gross, due, day, self._next_ref("B"))
+        carry.open_sales.setdefault(due, []).append(invoice)
+        if self.log is not None:
+            self.log.sales.append(invoice)
         return ver
 
     def _purchase_invoice(self, day: date) -> _Ver | None:
@@ -804,9 +842,21 @@ class _YearSimulation:
         if not self.budget.fits(ver):
             return None
         carry.next_purchase_invoice += 1
-        carry.open_purchases.setdefault(due, []).append(
-            _Invoice(number, supplier.name, net + vat, due)
+        invoice = _Invoice(
+            number,
+            supplier.name,
+            net + vat,
+            due,
+            day,
+            self._next_ref("D"),
+            vat=vat,
+            capitalised=account == "1220",
         )
+        carry.open_purchases.setdefault(due, []).append(invoice)
+        if self.log is not None:
+            self.log.purchases.append(invoice)
+            if invoice.capitalised:
+                self.log.events.append(invoice)
         return ver
 
     def _card_purchase(self, day: date) -> _Ver | None:
@@ -886,6 +936,100 @@ def _next_month_day(day: date, dom: int, *, months: int = 1) -> date:
 
 
 # --------------------------------------------------------------------------------------
+# What the books imply for Fortnox's registers
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VoucherRef:
+    """A generated voucher: series, number and financial-year index (0 current, -1 …)."""
+
+    series: str
+    number: int
+    year: int
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedInvoice:
+    """A customer or supplier invoice the books carry, and how (or whether) it was paid.
+
+    ``voucher`` is None for invoices issued before the first generated year (they make up
+    its opening balance on 1510/2440); their ``invoice_date`` is then ``due_date`` less
+    30 days, the generator knowing no better. ``party_number`` is the 1-based position
+    of ``party`` in :attr:`GeneratedCompany.customers` or :attr:`GeneratedCompany.suppliers`.
+    """
+
+    number: int
+    party: str
+    party_number: int
+    invoice_date: date
+    due_date: date
+    gross: Decimal
+    vat: Decimal
+    voucher: VoucherRef | None
+    paid: date | None
+    payment: VoucherRef | None
+    capitalised: bool = False
+
+    def open_at(self, day: date) -> bool:
+        """Issued on or before ``day`` and not paid by then."""
+        return self.invoice_date <= day and (self.paid is None or self.paid > day)
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedDepreciation:
+    """One depreciation voucher of the inventory (7832 against 1229)."""
+
+    day: date
+    amount: Decimal
+    voucher: VoucherRef
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedHistory:
+    """Every invoice of every generated year and the fixed-asset events, in booking order.
+
+    ``opening_assets`` is (1220, −1229) of the first year's IB: inventory bought before the
+    books begin. ``asset_events`` holds the capitalised purchase invoices (booked on 1220)
+    and the depreciations, so a register can allocate each depreciation to what was on the
+    books at the time. For every year end, Σ open sales = UB 1510 and Σ open purchases =
+    −UB 2440.
+    """
+
+    sales: tuple[GeneratedInvoice, ...]
+    purchases: tuple[GeneratedInvoice, ...]
+    opening_assets: tuple[Decimal, Decimal]
+    first_day: date
+    asset_events: tuple[GeneratedInvoice | GeneratedDepreciation, ...]
+
+    def open_sales(self, day: date) -> list[GeneratedInvoice]:
+        """Customer invoices open at the end of ``day``."""
+        return [i for i in self.sales if i.open_at(day)]
+
+    def open_purchases(self, day: date) -> list[GeneratedInvoice]:
+        """Supplier invoices open at the end of ``day``."""
+        return [i for i in self.purchases if i.open_at(day)]
+
+
+def _public_invoice(inv: _Invoice, parties: tuple[str, ...]) -> GeneratedInvoice:
+    voucher = VoucherRef(*inv.voucher) if inv.voucher else None
+    payment = VoucherRef(*inv.payment) if inv.payment else None
+    return GeneratedInvoice(
+        number=inv.number,
+        party=inv.party,
+        party_number=parties.index(inv.party) + 1,
+        invoice_date=inv.day or inv.due - timedelta(days=30),
+        due_date=inv.due,
+        gross=_kr(inv.gross),
+        vat=_kr(inv.vat),
+        voucher=voucher,
+        paid=inv.paid,
+        payment=payment,
+        capitalised=inv.capitalised,
+    )
+
+
+# --------------------------------------------------------------------------------------
 # The company
 # --------------------------------------------------------------------------------------
 
@@ -948,12 +1092,14 @@ class GeneratedCompany:
         self._records = records
         return records
 
-    def _simulation(self, fy: FinancialYear, carry: _Carry) -> _YearSimulation:
+    def _simulation(
+        self, fy: FinancialYear, carry: _Carry, log: _Log | None = None
+    ) -> _YearSimulation:
         budget = _Budget(
             self._company.per_year, by_rows=self._company.by_rows, closing=fy.index < 0
         )
         return _YearSimulation(
-            self._company, fy, carry, budget, close_year=fy.index < 0, rng=self._rng(fy)
+            self._company, fy, carry, budget, close_year=fy.index < 0, rng=self._rng(fy), log=log
         )
 
     def _record(self, year: int) -> _YearRecord:
@@ -963,6 +1109,42 @@ class GeneratedCompany:
         raise ValueError(f"no financial year {year}; the company has {len(self._simulate())}")
 
     # -- public API -------------------------------------------------------------------------
+
+    @property
+    def customers(self) -> tuple[str, ...]:
+        """The customers' names; invoices refer to them by 1-based position."""
+        return _CUSTOMERS
+
+    @property
+    def suppliers(self) -> tuple[str, ...]:
+        """The suppliers' names; invoices refer to them by 1-based position."""
+        return tuple(s.name for s in _SUPPLIERS)
+
+    def history(self) -> GeneratedHistory:
+        """Every invoice and fixed-asset event of every year (one more simulation pass).
+
+        What Fortnox's registers would hold beside these books: invoices with their
+        vouchers and payments, and the inventory bought and depreciated.
+        """
+        first = self._company.years[0]
+        carry = _opening_carry(random.Random(f"bokslut-opening-{self.seed}"), first)
+        log = _Log()
+        log.sales = [i for book in carry.open_sales.values() for i in book]
+        log.purchases = [i for book in carry.open_purchases.values() for i in book]
+        opening = (_kr(carry.balances["1220"]), _kr(-carry.balances["1229"]))
+        for fy in self._company.years:
+            self._simulation(fy, carry, log).run_totals()
+        customers, suppliers = self.customers, self.suppliers
+        return GeneratedHistory(
+            sales=tuple(_public_invoice(i, customers) for i in log.sales),
+            purchases=tuple(_public_invoice(i, suppliers) for i in log.purchases),
+            opening_assets=opening,
+            first_day=first.start,
+            asset_events=tuple(
+                e if isinstance(e, GeneratedDepreciation) else _public_invoice(e, suppliers)
+                for e in log.events
+            ),
+        )
 
     def vouchers(self, year: int = 0) -> Iterator[Voucher]:
         """The vouchers of financial year ``year`` (0 current, -1 previous …), generated lazily."""
