@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-from django.contrib.auth.models import User
 from typing import Any
 
+import pytest
+from django.contrib.auth.models import User
 from django.test import Client as HttpClient
 from django.urls import URLPattern, get_resolver, reverse
 
