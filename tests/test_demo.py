@@ -6,6 +6,7 @@ bounded, and no assertion is about how long anything took.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import re
@@ -222,3 +223,40 @@ def test_supervisor_stops_every_child_and_reports_one_that_dies(tmp_path: Path) 
         c.process is not None and c.process.returncode is not None for c in supervisor.children
     )
     assert "trasig konfiguration" in supervisor.children[1].log_tail()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="parent-death signal is Linux's prctl")
+def test_children_do_not_outlive_a_demo_killed_outright(tmp_path: Path) -> None:
+    parent_code = (
+        "import os, sys, time\n"
+        "from bokslut.launcher.processes import Child, Supervisor\n"
+        "s = Supervisor([Child('sov', [sys.executable, '-c', 'import time; time.sleep(600)'])],"
+        " env=os.environ)\n"
+        "s.start()\n"
+        "print(s.children[0].pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", parent_code], stdout=subprocess.PIPE, text=True
+    )
+    assert parent.stdout is not None
+    child_pid = int(parent.stdout.readline())
+
+    parent.kill()
+    parent.wait(timeout=30)
+
+    deadline = time.monotonic() + 30
+    try:
+        while time.monotonic() < deadline:
+            try:
+                os.kill(child_pid, 0)
+            except ProcessLookupError:
+                break
+            # The orphan is reparented (often to init, which reaps it); poll until it is gone.
+            time.sleep(0.05)
+        with pytest.raises(ProcessLookupError):
+            os.kill(child_pid, 0)
+    finally:
+        # Should the test fail, do not leave the sleeper behind for ten minutes.
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child_pid, signal.SIGKILL)

@@ -92,6 +92,7 @@ class Supervisor:
                 stdin=subprocess.DEVNULL,
                 stdout=output,
                 stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
 
     def wait_ready(self, *, timeout: float = 90.0, poll: float = 0.2) -> None:
@@ -148,6 +149,16 @@ class Supervisor:
                 child.process.wait()
             if child._log is not None:
                 child._log.close()
+
+
+def _die_with_parent() -> None:
+    # Runs in the child before exec: if the demo itself is killed outright (SIGKILL, OOM),
+    # the kernel sends the child SIGTERM instead of leaving it holding the ports.
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
 
 
 def child_env(overrides: Mapping[str, str]) -> dict[str, str]:
