@@ -349,6 +349,7 @@ class SieReader:
         decoder = StreamDecoder()
         validator = self._validator
         feed = validator.feed if validator is not None else None
+        feed_voucher = validator.feed_voucher if validator is not None else None
         handlers = self._handlers
         make_row = self._row
         new_row = _make_row
@@ -455,10 +456,10 @@ class SieReader:
                             at,
                         )
                         head = rows = None
-                        if feed is not None:
+                        if feed_voucher is not None:
                             assert validator is not None
                             mark = len(validator.issues)
-                            feed(voucher)
+                            feed_voucher(voucher)
                             if len(validator.issues) != mark:
                                 self._take_validator_issues(mark)
                         yield voucher
@@ -529,10 +530,10 @@ class SieReader:
                             rtrans = None
                         voucher = self._voucher(head, rows)
                         head = rows = None
-                        if feed is not None:
+                        if feed_voucher is not None:
                             assert validator is not None
                             mark = len(validator.issues)
-                            feed(voucher)
+                            feed_voucher(voucher)
                             if len(validator.issues) != mark:
                                 self._take_validator_issues(mark)
                         yield voucher

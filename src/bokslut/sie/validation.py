@@ -149,7 +149,7 @@ class Validator:
     def feed(self, item: Item) -> None:
         """Check one balance or voucher and remember what the final checks need."""
         if isinstance(item, Voucher):
-            self._voucher(item)
+            self.feed_voucher(item)
             return
         used = self._used_accounts
         if item.account not in used:
@@ -171,39 +171,45 @@ class Validator:
                 if ref not in self._used_objects:
                     self._used_objects[ref] = item.line
 
-    def _date_facts(self, when: date) -> tuple[int | None, FinancialYear | None]:
-        """The year index of ``when`` and the current year it falls outside of (or None).
-
-        Remembered per date (vouchers share few dates), and forgotten whenever the years
-        change, so a file that declares them late is still judged right.
-        """
-        years = self.header.years
-        current = years.get(0)
-        if len(years) != self._years_seen or current is not self._current_year:
-            self._date_facts_of.clear()
-            self._years_seen = len(years)
-            self._current_year = current
-        facts = self._date_facts_of.get(when)
-        if facts is None:
-            index = next((y.index for y in years.values() if y.start <= when <= y.end), None)
-            outside = (
-                current
-                if current is not None and not current.start <= when <= current.end
-                else None
-            )
-            facts = self._date_facts_of[when] = (index, outside)
-        return facts
-
-    def _voucher(self, voucher: Voucher) -> None:
+    def feed_voucher(self, voucher: Voucher) -> None:
+        """:meth:`feed` for a voucher, without the type dispatch (the streaming reader
+        knows what it has)."""
         # One pass over the rows gathers everything (total, first uses, movements); the
-        # issues are then reported in the order the checks are listed in the docs.
+        # issues are then reported in the order the checks are listed in the docs. This
+        # runs once per voucher of the year, so the common cases are inlined.
         line = voucher.line
         rows = voucher.rows
         when = voucher.date
         year: int | None = None
         outside: FinancialYear | None = None
-        if when is not None and self.header.years:
-            year, outside = self._date_facts(when)
+        if when is not None:
+            years = self.header.years
+            if years:
+                current = years.get(0)
+                facts_of = self._date_facts_of
+                if len(years) != self._years_seen or current is not self._current_year:
+                    # Years declared late or replaced: what was concluded no longer holds.
+                    facts_of.clear()
+                    self._years_seen = len(years)
+                    self._current_year = current
+                facts = facts_of.get(when)
+                if facts is None:
+                    index = next(
+                        (y.index for y in years.values() if y.start <= when <= y.end), None
+                    )
+                    beyond = current is not None and not current.start <= when <= current.end
+                    facts = facts_of[when] = (index, current if beyond else None)
+                year, outside = facts
+        numbered = False
+        number = voucher.number
+        series = self._series.get(voucher.series)
+        if series is not None and not self.import_file and number.isdecimal():
+            # The next number of a known series (no issue possible): recorded here.
+            value = int(number)
+            ends = series.ends
+            if ends and value == ends[-1] + 1:
+                ends[-1] = value
+                numbered = True
         used_accounts = self._used_accounts
         used_objects = self._used_objects
         total = _ZERO
@@ -241,7 +247,8 @@ class Validator:
             self._add("voucher_unbalanced", line, voucher=_voucher_name(voucher), difference=total)
         if not voucher.series and not self.import_file:
             self._add("voucher_series_missing", line)
-        self._number(voucher)
+        if not numbered:
+            self._number(voucher)
         if when is None:
             self._add("voucher_date_missing", line)
         elif outside is not None:
@@ -257,13 +264,6 @@ class Validator:
     def _number(self, voucher: Voucher) -> None:
         number = voucher.number
         series = self._series.get(voucher.series)
-        if series is not None and not self.import_file and number.isdecimal():
-            # The usual case, next number of a known series, without a call.
-            value = int(number)
-            ends = series.ends
-            if ends and value == ends[-1] + 1:
-                ends[-1] = value
-                return
         if number and self.import_file and not self._numbered_4i:
             self._numbered_4i = True
             self._add("voucher_number_in_4i", voucher.line, voucher=_voucher_name(voucher))
