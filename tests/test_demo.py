@@ -52,6 +52,7 @@ class RunningDemo:
     child_pids: list[int]
     output: list[str]
     lines: queue.Queue[str | None]
+    log_dir: Path
 
     def remaining_output(self) -> list[str]:
         """What the demo printed after its welcome, up to its exit."""
@@ -102,6 +103,7 @@ def demo(tmp_path: Path) -> Iterator[RunningDemo]:
             child_pids=[int(p) for p in re.findall(r"\(pid (\d+)\)", text)],
             output=output,
             lines=lines,
+            log_dir=tmp_path / "data" / "logs",
         )
         yield running
     finally:
@@ -206,6 +208,11 @@ def test_demo_serves_signs_in_connects_syncs_and_stops_every_child(demo: Running
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
     assert any("alla processer är stoppade" in line for line in demo.remaining_output())
+    logs = {path.name: path.read_text("utf-8") for path in demo.log_dir.glob("*.log")}
+    assert len(logs) == 4
+    for name, text in logs.items():
+        for secret in (demo.api_token, demo.password, "access_token", "refresh_token", "Bearer"):
+            assert secret not in text, f"{secret[:8]}… in {name}"
 
 
 def test_supervisor_stops_every_child_and_reports_one_that_dies(tmp_path: Path) -> None:
