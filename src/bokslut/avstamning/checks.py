@@ -12,6 +12,7 @@ from bokslut import rules
 from bokslut.avstamning import ledgerdata
 from bokslut.avstamning.models import CheckResult as StoredResult
 from bokslut.avstamning.models import CheckRun
+from bokslut.avstamning.openitems import open_at
 from bokslut.firms.models import Client
 from bokslut.ledger.models import FinancialYear
 from bokslut.registers.models import CustomerInvoice, LockedPeriod, SupplierInvoice
@@ -23,10 +24,8 @@ logger = logging.getLogger(__name__)
 
 
 def _open_items(model: Any, client: Client, party_field: str, until: Any) -> list[rules.OpenItem]:
-    rows = (
-        model.objects.filter(client=client, booked=True, cancelled=False, invoice_date__lte=until)
-        .exclude(balance_ore=0)
-        .values_list(party_field, "number", "balance_ore", "invoice_date")
+    rows = open_at(model.objects.filter(client=client), until).values_list(
+        party_field, "number", "open_ore", "invoice_date"
     )
     return [rules.OpenItem(party, number, balance, day) for party, number, balance, day in rows]
 

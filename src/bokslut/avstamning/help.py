@@ -21,7 +21,9 @@ HELP = {
             "Lägg till underlag: ladda upp ett kontoutdrag (camt.053 eller bankens CSV-export) "
             "för bankkonton 1910–1940, skattekontots transaktioner för 1630, eller ange ett "
             "belopp och bifoga filen det kommer från. För 1510 och 2440 används kund- och "
-            "leverantörsreskontran automatiskt. När differensen är noll signerar du "
+            "leverantörsreskontran automatiskt, och för anläggningskontona (t.ex. 1220/1229) "
+            "anläggningsregistret: anskaffningsvärden per grupp och, vid årets slut, "
+            "ackumulerade avskrivningar. När differensen är noll signerar du "
             "avstämningen; finns en differens som är i sin ordning, förklara den. Tillåtna "
             "filer: PDF, PNG, JPG, CSV, TXT, XML och XLSX, högst 10 MB."
         ),

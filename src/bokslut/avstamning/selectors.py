@@ -6,8 +6,14 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Max, Prefetch, QuerySet, Sum
 
+from bokslut.avstamning.assetaccounts import (
+    AssetAccounts,
+    RegisterAsset,
+    accounts_for_group,
+    register_by_account,
+)
 from bokslut.avstamning.balances import PeriodActivity, balance_grid
 from bokslut.avstamning.models import (
     ChangeFlag,
@@ -18,12 +24,14 @@ from bokslut.avstamning.models import (
     SignOff,
     UnderlagItem,
 )
+from bokslut.avstamning.openitems import open_at
 from bokslut.avstamning.periods import period_ends
 from bokslut.firms.models import Client
 from bokslut.ledger.models import Account, FinancialYear
 from bokslut.registers.models import Asset, CustomerInvoice, SupplierInvoice
 
 __all__ = [
+    "AssetGroup",
     "AutoUnderlag",
     "Cell",
     "Grid",
@@ -65,6 +73,19 @@ class AutoUnderlag:
     source: str
     amount_ore: int
     items: int
+    #: What ``items`` counts and where the amount comes from, for the page's sentence.
+    noun: str = "öppna poster"
+    origin: str = "synkade fakturor"
+
+
+@dataclass(frozen=True)
+class AssetGroup:
+    """One group of the fixed-asset register: its assets, book value and accounts."""
+
+    group: str
+    assets: int
+    book_value_ore: int
+    accounts: AssetAccounts | None
 
 
 @dataclass
@@ -129,38 +150,80 @@ def year_period_ends(client: Client, year: FinancialYear) -> list[dt.date]:
 
 
 def auto_underlag(client: Client, account: str, period_end: dt.date) -> AutoUnderlag | None:
+    """Underlag from the synced registers: ledgers for 1510 and 2440, assets for 10xx–12xx."""
+    if account in ("1510", "2440"):
+        return _ledger_underlag(client, account, period_end)
+    if "1000" <= account < "1300":
+        return _asset_underlag(client, account, period_end)
+    return None
+
+
+def _ledger_underlag(client: Client, account: str, period_end: dt.date) -> AutoUnderlag | None:
     """The customer ledger for 1510 and the supplier ledger for 2440, at ``period_end``.
 
     Open items are invoices dated on or before the period end that are booked, not
-    cancelled and still unpaid as last synced (payments are not synced one by one, so
-    an invoice paid after the period end no longer counts as open then).
+    cancelled and were unpaid at the period end (see :func:`open_at`).
     """
     invoices: QuerySet[CustomerInvoice] | QuerySet[SupplierInvoice]
     if account == "1510":
         invoices, source, sign = CustomerInvoice.objects.filter(client=client), "Kundreskontra", 1
-    elif account == "2440":
+    else:
         invoices = SupplierInvoice.objects.filter(client=client)
         source, sign = "Leverantörsreskontra", -1
-    else:
-        return None
     if not invoices.exists():
         return None
-    open_items = invoices.filter(
-        booked=True, cancelled=False, invoice_date__lte=period_end
-    ).exclude(balance_ore=0)
-    total = open_items.aggregate(total=Sum("balance_ore"))["total"] or 0
+    open_items = open_at(invoices, period_end)
+    total = open_items.aggregate(total=Sum("open_ore"))["total"] or 0
     return AutoUnderlag(source, sign * total, open_items.count())
 
 
-def asset_groups(client: Client) -> list[tuple[str, int, int]]:
-    """The fixed-asset register's book value per asset group: (group, assets, öre)."""
+def _register_assets(client: Client) -> list[RegisterAsset]:
     return [
-        (group or "Utan grupp", count, total or 0)
-        for group, count, total in Asset.objects.filter(client=client)
-        .values("type")
-        .annotate(count=Count("id"), total=Sum("book_value_ore"))
-        .values_list("type", "count", "total")
-        .order_by("type")
+        RegisterAsset(group or "", acquired, acquisition, depreciated)
+        for group, acquired, acquisition, depreciated in Asset.objects.filter(
+            client=client
+        ).values_list("type", "acquisition_date", "acquisition_value_ore", "depreciated_ore")
+    ]
+
+
+def _asset_underlag(client: Client, account: str, period_end: dt.date) -> AutoUnderlag | None:
+    """The fixed-asset register's value on ``account`` at ``period_end``.
+
+    The acquisition account holds the acquisition values of the assets bought by then. The
+    register's depreciation is as of the last sync, so the depreciation account gets it
+    only at the end of the client's latest financial year (or later).
+    """
+    assets = _register_assets(client)
+    if not assets:
+        return None
+    mapped = [accounts_for_group(a.group) for a in assets]
+    acquisition = {m.acquisition for m in mapped if m is not None}
+    depreciation = {m.depreciation for m in mapped if m is not None}
+    latest = FinancialYear.objects.filter(client=client).aggregate(end=Max("end"))["end"]
+    known = latest is not None and period_end >= latest
+    if account not in acquisition and not (known and account in depreciation):
+        return None
+    by_account, _ = register_by_account(assets, at=period_end, depreciation_known=known)
+    found = by_account.get(account)
+    return AutoUnderlag(
+        "Anläggningsregister",
+        found.amount_ore if found else 0,
+        found.assets if found else 0,
+        noun="tillgångar",
+        origin="det synkade anläggningsregistret",
+    )
+
+
+def asset_groups(client: Client) -> list[AssetGroup]:
+    """The fixed-asset register per asset group: assets, book value and mapped accounts."""
+    groups: dict[str, list[int]] = {}
+    for group, book in Asset.objects.filter(client=client).values_list("type", "book_value_ore"):
+        counts = groups.setdefault(group or "Utan grupp", [0, 0])
+        counts[0] += 1
+        counts[1] += book or 0
+    return [
+        AssetGroup(group, count, total, accounts_for_group(group))
+        for group, (count, total) in sorted(groups.items())
     ]
 
 
