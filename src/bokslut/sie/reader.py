@@ -387,6 +387,33 @@ class SieReader:
                 # or leaves it, untouched and unreported, to the general path below.
                 if line[:7] == "#TRANS ":
                     if rows is not None and rtrans is None and ksumma is None and "\\" not in line:
+                        fields = line.split()
+                        if len(fields) == 4 and fields[2] == "{}" and fields[1].isdigit():
+                            # "#TRANS 1930 {} 11679.53", the commonest row of all. A digit
+                            # account and a number leave no room for quotes or other braces.
+                            raw = fields[3]
+                            try:
+                                amount = decimal(raw)
+                            except InvalidOperation:
+                                amount = None
+                            if amount is not None and amount.is_finite():
+                                if not amount and raw[0] == "-":
+                                    amount = abs(amount)
+                                records += 1
+                                rows.append(
+                                    new_row(
+                                        _NORMAL,
+                                        fields[1],
+                                        amount,
+                                        (),
+                                        None,
+                                        None,
+                                        None,
+                                        None,
+                                        lineno,
+                                    )
+                                )
+                                continue
                         before, _, rest = line.partition("{")
                         account = before[7:].strip()
                         inner, closed, tail = rest.partition("}")
