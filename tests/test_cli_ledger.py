@@ -128,14 +128,3 @@ def test_export_writes_a_file_that_reads_back(
     assert [i for i in issues if i.severity == "error"] == []
     assert len(exported.vouchers) == len(original.vouchers)
     assert exported.header.org_number == DEMO_ORG_NUMBER
-
-
-def test_demo_migrates_imports_and_shows_the_trial_balance(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    code = main(["demo"])
-
-    out = capsys.readouterr().out
-    assert code == 0
-    assert "Importerade demo_ab.se" in out
-    assert "Saldobalans Demobolaget AB" in out

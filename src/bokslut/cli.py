@@ -11,7 +11,7 @@ import sys
 
 #: The product's own commands, shown first by ``bokslut --help``.
 COMMANDS = {
-    "demo": "sätt upp och visa demoföretaget (migrate, import, saldobalans)",
+    "demo": "kör hela produkten lokalt: Fortnox-sandlåda, webb, arbetare och schemaläggare",
     "import-sie": "importera en SIE-fil (1, 2, 3, 4E, 4I) till en klients bokföring",
     "export-sie": "exportera ett räkenskapsår som SIE (4E, 4I, 1, 2, 3)",
     "trial-balance": "visa saldobalansen för ett räkenskapsår",
@@ -20,6 +20,7 @@ COMMANDS = {
     "worker": "kör bakgrundsjobb (synkroniseringar) från kön",
     "scheduler": "lägg schemalagda synkroniseringar i kön när de är på tur",
     "serve": "kör webbappen för produktion (Waitress, statiska filer via WhiteNoise)",
+    "api-token": "skapa, lista eller återkalla personliga API-nycklar",
     "migrate": "skapa eller uppdatera databasen",
 }
 

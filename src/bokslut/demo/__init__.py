@@ -10,6 +10,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from bokslut.firms.models import Firm
 from bokslut.ledger.importer import import_sie_file
 from bokslut.ledger.summary import ImportSummary
 
@@ -24,6 +25,6 @@ def demo_sie_path() -> Path:
     return Path(str(resources.files("bokslut.demo").joinpath("demo_ab.se")))
 
 
-def load_demo() -> ImportSummary:
-    """Import the demo company into the database (idempotent: a second load changes nothing)."""
-    return import_sie_file(demo_sie_path())
+def load_demo(*, firm: Firm | None = None) -> ImportSummary:
+    """Import the demo company into ``firm`` (idempotent: a second load changes nothing)."""
+    return import_sie_file(demo_sie_path(), firm=firm)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from bokslut.demo import load_demo
 from bokslut.launcher.processes import (
     Child,
     ChildExited,
@@ -54,6 +55,9 @@ class Command(BaseCommand):
             _require_free_port(wanted)
         call_command("migrate", interactive=False, verbosity=0)
         workspace = demo_workspace_prepare()
+        # A second client straight from the shipped SIE file, so there is a ledger to
+        # browse before anything is connected (idempotent: a restart changes nothing).
+        load_demo(firm=workspace.firm)
         supervisor = Supervisor(
             _children(port, sandbox_port), env=child_env(_env(port, sandbox_port))
         )
