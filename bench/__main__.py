@@ -15,6 +15,7 @@ BENCHMARKS: dict[str, str] = {
     "sync-pool": "bench.sync_pool",
     "web-pages": "bench.web_pages",
     "checks": "bench.checks",
+    "sync": "bench.sync_full",
 }
 
 
