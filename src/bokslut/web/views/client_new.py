@@ -41,4 +41,4 @@ def client_create_view(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Klienten %(name)s är skapad.") % {"name": client.name})
         return redirect("web:fortnox_integrations", client_id=client.pk)
     context = {"form": form, "help": PAGE_HELP["client_create"], "page": "client_create"}
-    return render(request, "web/fortnox/client_new.html", context)
+    return render(request, "web/integration/client_new.html", context)

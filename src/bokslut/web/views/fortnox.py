@@ -55,7 +55,7 @@ def fortnox_integrations_view(request: HttpRequest, client_id: int) -> HttpRespo
     """The Fortnox card: status, company, org.nr, tenant, scopes, licences, last/next sync."""
     client = client_or_404(user=request.user, client_id=client_id)
     context = client_page_context(client, "integrations", card=fortnox_card(client=client))
-    return render(request, "web/fortnox/integrations.html", context)
+    return render(request, "web/integration/integrations.html", context)
 
 
 @login_required

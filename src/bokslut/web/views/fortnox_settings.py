@@ -75,4 +75,6 @@ def fortnox_settings_view(request: HttpRequest, client_id: int) -> HttpResponse:
         area_options=area_options(client=client, chosen=chosen_areas),
         schedule_options=schedule_options(client=client, chosen=chosen_schedule),
     )
-    return render(request, "web/fortnox/settings.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "web/integration/settings.html", context, status=400 if form.errors else 200
+    )

@@ -78,7 +78,7 @@ def sync_view(request: HttpRequest, client_id: int) -> HttpResponse:
         changes=changes,
         change_groups=[(label, items[:CHANGES_SHOWN], len(items)) for label, items in groups],
     )
-    return render(request, "web/fortnox/sync.html", context)
+    return render(request, "web/integration/sync.html", context)
 
 
 @login_required
@@ -87,7 +87,9 @@ def sync_progress_view(request: HttpRequest, client_id: int) -> HttpResponse:
     """The progress fragment HTMX polls; once the run ends the whole page reloads."""
     client = client_or_404(user=request.user, client_id=client_id)
     current = _current(request, client)
-    response = render(request, "web/fortnox/_progress.html", {"client": client, "current": current})
+    response = render(
+        request, "web/integration/_progress.html", {"client": client, "current": current}
+    )
     if request.htmx and current.finished and not current.waiting:  # type: ignore[attr-defined]
         # The history and the "nytt sedan senaste synkronisering" list changed too.
         response["HX-Refresh"] = "true"
@@ -141,4 +143,4 @@ def sync_run_view(request: HttpRequest, client_id: int, run_id: int) -> HttpResp
         changes=list(changes[: CHANGES_SHOWN * 4]),
         change_total=changes.count(),
     )
-    return render(request, "web/fortnox/run.html", context)
+    return render(request, "web/integration/run.html", context)
