@@ -124,6 +124,17 @@ def postings_of_vouchers(year: FinancialYear, keys: list[tuple[str, str]]) -> li
     """One posting per voucher (date only) for the (series, number) pairs given."""
     if not keys:
         return []
+    wanted = set(keys)
+    # One OR-term (or bound parameter) per key makes SQLite refuse large syncs ("Expression
+    # tree is too large"), so narrow by series in SQL and pick the exact pairs here.
+    candidates = Voucher.objects.filter(
+        year=year, series__in={series for series, _ in wanted}
+    ).values_list("series", "number", "date")
+    return [
+        Posting(series, number, "", 0, date)
+        for series, number, date in candidates.iterator()
+        if (series, number) in wanted
+    ]
     wanted = Q()
     for series, number in keys:
         wanted |= Q(series=series, number=number)
