@@ -104,7 +104,7 @@ def _common(item: GeneratedInvoice, year_id: int | None) -> dict[str, JsonValue]
         "Cancelled": False,
         # Invoices from before the first generated year were booked in a year the
         # company does not hold: no voucher to point at.
-        "VoucherSeries": item.voucher.series if item.voucher else None,
+        "VoucherSeries": item.voucher.series if item.voucher else "",
         "VoucherNumber": item.voucher.number if item.voucher else None,
         "VoucherYear": year_id,
     }
