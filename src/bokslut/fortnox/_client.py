@@ -156,9 +156,17 @@ class FortnoxClient:
         data = self._get(f"financialyears/{year_id}", "GET /3/financialyears/{id}")
         return FinancialYear.from_json(c.obj(data.get("FinancialYear")))
 
-    def accounts(self, *, financial_year: int | None = None) -> Iterator[Account]:
-        """The chart of accounts of a year, with opening balances (no closing balance)."""
-        return self._list("accounts", "Accounts", Account.from_json, self._year(financial_year))
+    def accounts(
+        self, *, financial_year: int | None = None, last_modified: str | None = None
+    ) -> Iterator[Account]:
+        """The chart of accounts of a year, with opening balances (no closing balance).
+
+        With ``last_modified`` (Fortnox's ``YYYY-MM-DD HH:MM``) only accounts changed since.
+        """
+        params = self._year(financial_year)
+        if last_modified is not None:
+            params["lastmodified"] = last_modified
+        return self._list("accounts", "Accounts", Account.from_json, params)
 
     def account(self, number: int, *, financial_year: int | None = None) -> Account:
         """One account with ``balance_carried_forward`` (UB)."""

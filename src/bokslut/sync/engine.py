@@ -10,9 +10,8 @@ ledger event books a voucher), on a full comparison, and otherwise once a day.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -292,7 +291,7 @@ class SyncEngine:
         since = timezone.localtime(checked - self.options.modified_margin)
         stamp = since.strftime("%Y-%m-%d %H:%M")
         params = {"financialyear": target.year.id, "lastmodified": stamp}
-        accounts = list(_accounts_modified_since(self.fortnox, target.year.id, stamp))
+        accounts = list(self.fortnox.accounts(financial_year=target.year.id, last_modified=stamp))
         self.archive.json("GET /3/accounts", params, [a.raw for a in accounts])
         if accounts:
             apply_account_changes(
@@ -347,24 +346,6 @@ class SyncEngine:
         self.step("registers", len(streams), len(streams))
         if complete:
             self.state.registers_checked_at = started
-
-
-def _accounts_modified_since(
-    fortnox: fx.FortnoxClient, year_id: int, stamp: str
-) -> Iterator[fx.Account]:
-    """``GET /3/accounts?financialyear=&lastmodified=``.
-
-    ``FortnoxClient.accounts`` does not take ``last_modified`` yet (asked for); until it
-    does, the same paged list call is made through the client's list helper.
-    """
-    if "last_modified" in inspect.signature(fortnox.accounts).parameters:
-        return fortnox.accounts(financial_year=year_id, last_modified=stamp)  # type: ignore[call-arg,unused-ignore]
-    return fortnox._list(
-        "accounts",
-        "Accounts",
-        fx.Account.from_json,
-        {"financialyear": year_id, "lastmodified": stamp},
-    )
 
 
 def _message(error: BaseException) -> str:
