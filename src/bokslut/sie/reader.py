@@ -364,7 +364,9 @@ class SieReader:
         rtrans: VoucherRow | None = None  # last #RTRANS, whose #TRANS twin may follow
         ksumma: int | None = None  # running CRC while inside #KSUMMA markers
         ksumma_opened = 0
-        records = 0  # records with a known label: tells SIE from other text at the end
+        # Records with a known label: tells SIE from other text at the end. The row fast
+        # paths skip the count: their rows sit in a voucher whose #VER was counted.
+        records = 0
         refs_cache = self._refs_cache
         new_voucher = _make_voucher
 
@@ -386,7 +388,7 @@ class SieReader:
                 # files write. Each one either reads its line completely (and continues)
                 # or leaves it, untouched and unreported, to the general path below.
                 if line[:7] == "#TRANS ":
-                    if rows is not None and rtrans is None and ksumma is None and "\\" not in line:
+                    if rows is not None and rtrans is None and ksumma is None:
                         fields = line.split()
                         if len(fields) == 4 and fields[2] == "{}" and fields[1].isdigit():
                             # "#TRANS 1930 {} 11679.53", the commonest row of all. A digit
@@ -399,7 +401,6 @@ class SieReader:
                             if amount is not None and amount.is_finite():
                                 if not amount and raw[0] == "-":
                                     amount = abs(amount)
-                                records += 1
                                 rows.append(
                                     new_row(
                                         _NORMAL,
@@ -417,7 +418,13 @@ class SieReader:
                         before, _, rest = line.partition("{")
                         account = before[7:].strip()
                         inner, closed, tail = rest.partition("}")
-                        if closed and account.isdigit() and "{" not in tail and "}" not in tail:
+                        if (
+                            closed
+                            and account.isdigit()
+                            and "{" not in tail
+                            and "}" not in tail
+                            and "\\" not in rest  # \" escapes: the general tokenizer's job
+                        ):
                             if not inner or inner.isspace():
                                 refs: tuple[ObjectRef, ...] | None = ()
                             else:
@@ -454,7 +461,6 @@ class SieReader:
                                         when = date_cache.get(raw) or self._date(
                                             raw, "#TRANS", lineno
                                         )
-                                    records += 1
                                     rows.append(
                                         new_row(
                                             _NORMAL,

@@ -134,7 +134,7 @@ class Validator:
         self._used_accounts: dict[str, int | None] = {}
         self._used_objects: dict[ObjectRef, int | None] = {}
         self._balance_labels_in_4i: set[str] = set()
-        self._date_facts_of: dict[date, tuple[int | None, FinancialYear | None]] = {}
+        self._date_facts_of: dict[date, tuple[dict[str, Decimal] | None, FinancialYear | None]] = {}
         self._years_seen = -1
         self._current_year: FinancialYear | None = None
         self._numbered_4i = False
@@ -174,32 +174,40 @@ class Validator:
     def feed_voucher(self, voucher: Voucher) -> None:
         """:meth:`feed` for a voucher, without the type dispatch (the streaming reader
         knows what it has)."""
-        # One pass over the rows gathers everything (total, first uses, movements); the
-        # issues are then reported in the order the checks are listed in the docs. This
-        # runs once per voucher of the year, so the common cases are inlined.
-        line = voucher.line
+        # Runs once per voucher of the year, so the common case is inlined: one pass over
+        # the rows gathers the total, first uses and movements; a voucher with nothing to
+        # report returns early, any other has its issues reported in the usual order.
         rows = voucher.rows
         when = voucher.date
-        year: int | None = None
+        moves: dict[str, Decimal] | None = None
         outside: FinancialYear | None = None
         if when is not None:
             years = self.header.years
             if years:
-                current = years.get(0)
-                facts_of = self._date_facts_of
-                if len(years) != self._years_seen or current is not self._current_year:
-                    # Years declared late or replaced: what was concluded no longer holds.
-                    facts_of.clear()
-                    self._years_seen = len(years)
-                    self._current_year = current
-                facts = facts_of.get(when)
-                if facts is None:
-                    index = next(
-                        (y.index for y in years.values() if y.start <= when <= y.end), None
-                    )
-                    beyond = current is not None and not current.start <= when <= current.end
-                    facts = facts_of[when] = (index, current if beyond else None)
-                year, outside = facts
+                facts = self._date_facts_of.get(when)
+                if (
+                    facts is None
+                    or len(years) != self._years_seen
+                    or years.get(0) is not self._current_year
+                ):
+                    facts = self._learn_date(when)
+                moves, outside = facts
+        used_accounts = self._used_accounts
+        used_objects = self._used_objects
+        total = _ZERO
+        for row in rows:
+            account = row.account
+            if account not in used_accounts:
+                used_accounts[account] = row.line
+            if row.objects:
+                for ref in row.objects:
+                    if ref not in used_objects:
+                        used_objects[ref] = row.line
+            if row.kind is not _REMOVED:
+                amount = row.amount
+                total += amount
+                if moves is not None:
+                    moves[account] = moves.get(account, _ZERO) + amount
         numbered = False
         number = voucher.number
         series = self._series.get(voucher.series)
@@ -210,38 +218,34 @@ class Validator:
             if ends and value == ends[-1] + 1:
                 ends[-1] = value
                 numbered = True
-        used_accounts = self._used_accounts
-        used_objects = self._used_objects
-        total = _ZERO
-        if year is not None:
-            self._years_with_vouchers.add(year)
-            moves = self._movements.get(year)
-            if moves is None:
-                moves = self._movements[year] = {}
-            for row in rows:
-                account = row.account
-                if account not in used_accounts:
-                    used_accounts[account] = row.line
-                if row.objects:
-                    for ref in row.objects:
-                        if ref not in used_objects:
-                            used_objects[ref] = row.line
-                if row.kind is not _REMOVED:
-                    amount = row.amount
-                    total += amount
-                    moves[account] = moves.get(account, _ZERO) + amount
-        else:
-            for row in rows:
-                account = row.account
-                if account not in used_accounts:
-                    used_accounts[account] = row.line
-                if row.objects:
-                    for ref in row.objects:
-                        if ref not in used_objects:
-                            used_objects[ref] = row.line
-                if row.kind is not _REMOVED:
-                    total += row.amount
-        if not rows:
+        if numbered and rows and not total and outside is None and when and voucher.series:
+            return
+        self._voucher_issues(voucher, total, numbered, outside)
+
+    def _learn_date(self, when: date) -> tuple[dict[str, Decimal] | None, FinancialYear | None]:
+        """The movements of the year ``when`` falls in (None: no year) and the current year
+        it falls outside of (None: inside, or no current year); remembered per date until
+        the years change (a file may declare them late or twice)."""
+        years = self.header.years
+        current = years.get(0)
+        if len(years) != self._years_seen or current is not self._current_year:
+            self._date_facts_of.clear()
+            self._years_seen = len(years)
+            self._current_year = current
+        index = next((y.index for y in years.values() if y.start <= when <= y.end), None)
+        moves = None
+        if index is not None:
+            self._years_with_vouchers.add(index)
+            moves = self._movements.setdefault(index, {})
+        beyond = current is not None and not current.start <= when <= current.end
+        facts = self._date_facts_of[when] = (moves, current if beyond else None)
+        return facts
+
+    def _voucher_issues(
+        self, voucher: Voucher, total: Decimal, numbered: bool, outside: FinancialYear | None
+    ) -> None:
+        line = voucher.line
+        if not voucher.rows:
             self._add("voucher_empty", line, voucher=_voucher_name(voucher))
         if total:
             self._add("voucher_unbalanced", line, voucher=_voucher_name(voucher), difference=total)
@@ -249,14 +253,14 @@ class Validator:
             self._add("voucher_series_missing", line)
         if not numbered:
             self._number(voucher)
-        if when is None:
+        if voucher.date is None:
             self._add("voucher_date_missing", line)
         elif outside is not None:
             self._add(
                 "date_outside_year",
                 line,
                 voucher=_voucher_name(voucher),
-                date=when,
+                date=voucher.date,
                 start=outside.start,
                 end=outside.end,
             )
