@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from bokslut.automation.abandoned import runs_abandon
 from bokslut.automation.engine import SyncOutcome, outcome_from_run, sync_runner
 from bokslut.automation.leases import LeaseLost, client_lease
 from bokslut.automation.models import NoticeKind, ScheduledSlot, SlotOutcome
@@ -50,6 +51,9 @@ def sync_exclusive(
         if held is None:
             outcome = SyncOutcome(client_id=client.pk, status="skipped", error=ALREADY_RUNNING)
         else:
+            # Holding the lease proves no other run of this client is alive: close the
+            # runs a killed worker left "running" before this one starts.
+            runs_abandon(client=client)
 
             def guarded_progress(*args: Any, **kwargs: Any) -> None:
                 # Raising here, inside the engine's year transaction, rolls that year back:
