@@ -56,8 +56,26 @@ _ROW_COLUMNS = (
 _DELETE_BATCH = 500
 
 
-def _columns(model: Any, names: Sequence[str]) -> list[str]:
+def columns_of(model: Any, names: Sequence[str]) -> list[str]:
+    """The database columns of ``model``'s fields ``names``."""
     return [model._meta.get_field(name).column for name in names]
+
+
+def allocate_sqlite_ids(connection: Any, table: str) -> int:
+    """The first id past every id ``table`` has ever used (SQLite, inside a write transaction).
+
+    SQLite: BEGIN IMMEDIATE (settings) holds the write lock, so nobody else can take ids
+    from here on until the transaction ends; AUTOINCREMENT's high-water mark is respected.
+    """
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {qn(table)}")  # noqa: S608
+        highest = int(cursor.fetchone()[0])
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        seq = cursor.fetchone()
+        if seq is not None:
+            highest = max(highest, int(seq[0]))
+    return highest + 1
 
 
 def _batched(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
@@ -74,30 +92,22 @@ class BulkWriter:
         self.vendor: str = self.connection.vendor
         self.voucher_table: str = Voucher._meta.db_table
         self.row_table: str = VoucherRow._meta.db_table
-        self._voucher_columns = _columns(Voucher, _VOUCHER_COLUMNS)
-        self._row_columns = _columns(VoucherRow, _ROW_COLUMNS)
+        self._voucher_columns = columns_of(Voucher, _VOUCHER_COLUMNS)
+        self._row_columns = columns_of(VoucherRow, _ROW_COLUMNS)
 
     def allocate_voucher_ids(self, count: int) -> list[int]:
         """``count`` fresh voucher ids, reserved for this transaction."""
         if count == 0:
             return []
-        qn = self.connection.ops.quote_name
-        with self.connection.cursor() as cursor:
-            if self.vendor == "postgresql":
+        if self.vendor == "postgresql":
+            with self.connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
                     [self.voucher_table, count],
                 )
                 return [row[0] for row in cursor.fetchall()]
-            # SQLite: BEGIN IMMEDIATE (settings) holds the write lock, so nobody else can
-            # take these ids; AUTOINCREMENT's high-water mark is respected too.
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {qn(self.voucher_table)}")  # noqa: S608
-            highest = int(cursor.fetchone()[0])
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [self.voucher_table])
-            seq = cursor.fetchone()
-            if seq is not None:
-                highest = max(highest, int(seq[0]))
-        return list(range(highest + 1, highest + 1 + count))
+        first = allocate_sqlite_ids(self.connection, self.voucher_table)
+        return list(range(first, first + count))
 
     def insert_vouchers(self, vouchers: Iterable[VoucherTuple]) -> None:
         """Insert voucher headers with their pre-allocated ids."""

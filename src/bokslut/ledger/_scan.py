@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import NamedTuple, Protocol
 
 from bokslut.ledger._spool import VoucherSpool
-from bokslut.ledger.codec import encode_voucher, objects_to_text
+from bokslut.ledger.codec import EncodedVoucher, encode_voucher, objects_to_text
 from bokslut.money import MoneyError, to_ore
 from bokslut.sie.model import (
     Account,
@@ -131,15 +131,31 @@ def make_issue(severity: Severity, code: str, line: int | None, sv: str, en: str
     return Issue(severity=severity, code=f"import.{code}", line=line, message_sv=sv, message_en=en)
 
 
-def scan(source: ItemSource, *, on_item: Callable[[int | None], None] | None = None) -> Scan:
-    """Read every item of ``source`` once; vouchers go to a spool the caller must close."""
+class VoucherSink(Protocol):
+    """Takes vouchers off the spool while the file is read (the import's fast path)."""
+
+    def take(self, position: int, entry: VoucherEntry, encoded: EncodedVoucher) -> bool:
+        """Whether the sink keeps the voucher at ``position`` (then it is not spooled)."""
+
+
+def scan(
+    source: ItemSource,
+    *,
+    on_item: Callable[[int | None], None] | None = None,
+    sink: VoucherSink | None = None,
+) -> Scan:
+    """Read every item of ``source`` once; vouchers go to a spool the caller must close.
+
+    A voucher that ``sink`` takes leaves a ``None`` in the spool, so that spool positions
+    stay the positions in :attr:`Scan.vouchers`.
+    """
     result = Scan(
         header=source.header, accounts={}, dimensions={}, objects={}, spool=VoucherSpool()
     )
     try:
         for item in source:
             if isinstance(item, Voucher):
-                _scan_voucher(result, item)
+                _scan_voucher(result, item, sink)
             else:
                 _scan_balance(result, item)
             if on_item is not None:
@@ -156,7 +172,7 @@ def scan(source: ItemSource, *, on_item: Callable[[int | None], None] | None = N
     return result
 
 
-def _scan_voucher(result: Scan, voucher: Voucher) -> None:
+def _scan_voucher(result: Scan, voucher: Voucher, sink: VoucherSink | None) -> None:
     try:
         encoded = encode_voucher(voucher)
     except MoneyError:
@@ -171,17 +187,14 @@ def _scan_voucher(result: Scan, voucher: Voucher) -> None:
             )
         )
         return
-    result.spool.append(encoded)
-    result.vouchers.append(
-        VoucherEntry(
-            voucher.series,
-            voucher.number,
-            voucher.date,
-            encoded[7],
-            voucher.line,
-            len(encoded[8]),
-        )
+    entry = VoucherEntry(
+        voucher.series, voucher.number, voucher.date, encoded[7], voucher.line, len(encoded[8])
     )
+    if sink is not None and sink.take(len(result.vouchers), entry, encoded):
+        result.spool.skip()
+    else:
+        result.spool.append(encoded)
+    result.vouchers.append(entry)
     result.rows += len(encoded[8])
 
 

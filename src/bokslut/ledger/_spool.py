@@ -27,26 +27,33 @@ class VoucherSpool:
     def __init__(self) -> None:
         # The spool is private scratch data: the temp file is unlinked when closed.
         self._file: IO[bytes] = tempfile.TemporaryFile(prefix="bokslut-spool-")  # noqa: SIM115
-        self._pending: list[EncodedVoucher] = []
+        self._pending: list[EncodedVoucher | None] = []
         self._count = 0
 
     def __len__(self) -> int:
         return self._count
 
-    def append(self, voucher: EncodedVoucher) -> None:
+    def append(self, voucher: EncodedVoucher | None) -> None:
         """Add one voucher at the end."""
         self._pending.append(voucher)
         self._count += 1
         if len(self._pending) >= _BATCH:
             self._flush()
 
-    def __iter__(self) -> Iterator[EncodedVoucher]:
-        """Every voucher, in the order appended (the spool stays usable afterwards)."""
+    def skip(self) -> None:
+        """Hold a place for a voucher kept elsewhere: replay yields ``None`` there."""
+        self.append(None)
+
+    def __iter__(self) -> Iterator[EncodedVoucher | None]:
+        """Every voucher (or ``None`` for a skipped one), in the order appended.
+
+        The spool stays usable afterwards.
+        """
         self._flush()
         self._file.seek(0)
         while header := self._file.read(8):
             blob = self._file.read(int.from_bytes(header, "little"))
-            batch: list[EncodedVoucher] = marshal.loads(blob)  # noqa: S302 -- our own temp file
+            batch: list[EncodedVoucher | None] = marshal.loads(blob)  # noqa: S302 -- our own temp file
             yield from batch
 
     def close(self) -> None:

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from bokslut.firms.models import Client
 from bokslut.ledger import models as m
 from bokslut.ledger._bulk import BulkWriter, RowTuple, VoucherTuple
+from bokslut.ledger._movements import MovementTotals, apply_movements, movements_of_vouchers
 from bokslut.ledger._scan import Amount, Scan
 from bokslut.ledger.codec import sru_text
 from bokslut.ledger.summary import KindCounts, YearSummary
@@ -121,12 +122,21 @@ class YearWriter:
         """Write the plan's year; returns the year and its counts."""
         summary = YearSummary(index=plan.index, start=plan.start, end=plan.end)
         year = self._year(plan, summary.counts["years"])
+        self.write_all_but_vouchers(year, plan, summary)
+        summary.rows_written = self._vouchers(year, plan, summary.counts["vouchers"])
+        return year, summary
+
+    def write_all_but_vouchers(
+        self, year: m.FinancialYear, plan: YearPlan, summary: YearSummary
+    ) -> None:
+        """Dimensions (if the plan says so), chart and balances of ``year``, into ``summary``.
+
+        The import's fast path calls this for a year whose vouchers it streamed.
+        """
         if plan.dimensions:
             self._dimensions(summary)
         self._accounts(year, plan, summary.counts["accounts"])
         self._balances(year, plan, summary.counts)
-        summary.rows_written = self._vouchers(year, plan, summary.counts["vouchers"])
-        return year, summary
 
     # -- year, chart, dimensions -----------------------------------------------------------
 
@@ -347,25 +357,32 @@ class YearWriter:
                     counts.unchanged += 1
                 else:
                     new.append(position)
+        added = MovementTotals()
+        removed = MovementTotals()
         if plan.remove_vouchers:
             gone = [pk for pk, _ in numbered.values() if pk not in matched]
             gone += [pk for pks in unnumbered.values() for pk in pks if pk not in matched]
             if gone:
+                removed = movements_of_vouchers(gone)
                 self.bulk.delete_vouchers(gone)
             counts.removed += len(gone)
         counts.new += len(new)
         counts.changed += len(changed)
         if not new and not changed:
+            apply_movements(year.pk, added, removed)
             return 0
         if changed:
-            self.bulk.delete_rows_of(list(changed.values()))
+            rewritten = list(changed.values())
+            removed.merge(movements_of_vouchers(rewritten))
+            self.bulk.delete_rows_of(rewritten)
         ids = dict(zip(new, self.bulk.allocate_voucher_ids(len(new)), strict=True))
         ids.update(changed)
         inserts: list[VoucherTuple] = []
         updates: list[VoucherTuple] = []
-        rows = self.bulk.insert_rows(self._rows(year.pk, ids, changed, inserts, updates))
+        rows = self.bulk.insert_rows(self._rows(year.pk, ids, changed, inserts, updates, added))
         self.bulk.insert_vouchers(inserts)
         self.bulk.update_vouchers(updates)
+        apply_movements(year.pk, added, removed)
         return rows
 
     def _rows(
@@ -375,13 +392,14 @@ class YearWriter:
         changed: dict[int, int],
         inserts: list[VoucherTuple],
         updates: list[VoucherTuple],
+        movements: MovementTotals,
     ) -> Iterator[RowTuple]:
         """Rows of the vouchers to write, streamed from the spool; fills inserts/updates."""
         source_id = self.source.pk
         done = 0
         for position, v in enumerate(self.scan.spool):
             voucher_id = ids.get(position)
-            if voucher_id is None:
+            if voucher_id is None or v is None:  # None: streamed by the fast path
                 continue
             series, number, number_sort, date, text, registered, signature, content_hash, rows = v
             header: VoucherTuple = (
@@ -398,6 +416,7 @@ class YearWriter:
                 source_id,
             )
             (updates if position in changed else inserts).append(header)
+            movements.add_rows(rows)
             for n, row in enumerate(rows, start=1):
                 yield (voucher_id, year_id, n, *row, source_id)
             done += 1

@@ -21,11 +21,11 @@ Which year gets what:
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import gc
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -37,11 +37,13 @@ from bokslut.firms.services import client_get_or_create, default_firm
 from bokslut.firms.validators import normalise_org_number
 from bokslut.ledger import models as m
 from bokslut.ledger._bulk import BulkWriter
+from bokslut.ledger._fastyear import StreamRouter, current_index, year_containing
+from bokslut.ledger._movements import MovementTotals, apply_movements
 from bokslut.ledger._scan import DocumentSource, ItemSource, Scan, make_issue, scan
+from bokslut.ledger._stream import NewVoucherWriter
 from bokslut.ledger._yearwrite import YearPlan, YearWriter
-from bokslut.ledger.summary import ImportSummary
+from bokslut.ledger.summary import ImportSummary, YearSummary
 from bokslut.sie.model import Document, Issue, Severity
-from bokslut.sie.model import FinancialYear as SieYear
 
 __all__ = [
     "ImportProgress",
@@ -91,10 +93,9 @@ def import_sie_file(
 
     file_path = Path(path)
     lines = _count_lines(file_path) if progress is not None else None
-    reader = SieReader(file_path, strict=strict)
     try:
         return _import(
-            reader,
+            lambda: SieReader(file_path, strict=strict),
             name=file_path.name,
             sha256=_sha256(file_path),
             client=client,
@@ -131,7 +132,7 @@ def import_sie_document(
     else:
         found += validate(document)
     return _import(
-        DocumentSource(document, found),
+        lambda: DocumentSource(document, found),
         name=name,
         sha256="",
         client=client,
@@ -143,21 +144,31 @@ def import_sie_document(
     )
 
 
-def _import(source: ItemSource, **kwargs: Any) -> ImportSummary:
+def _import(make_source: Callable[[], ItemSource], **kwargs: Any) -> ImportSummary:
     # The import allocates millions of small, acyclic objects; the cyclic garbage
     # collector would rescan the growing heap again and again (a third of the run time).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _import_paused(source, **kwargs)
+        try:
+            return _import_paused(make_source(), stream=True, **kwargs)
+        except _StreamMismatch:
+            # The streamed year turned out not to be the planned one (a file that states
+            # #RAR after its vouchers, say): it was rolled back; read again, plainly.
+            return _import_paused(make_source(), stream=False, **kwargs)
     finally:
         if enabled:
             gc.enable()
 
 
+class _StreamMismatch(Exception):
+    """The fast path's year differs from the plan; the import must run without it."""
+
+
 def _import_paused(
     source: ItemSource,
     *,
+    stream: bool,
     name: str,
     sha256: str,
     client: Client | str | None,
@@ -167,54 +178,144 @@ def _import_paused(
     lines: int | None,
     path: Path | None,
 ) -> ImportSummary:
+    early: list[Issue] = []
+    wanted = _wanted_org_number(early, client)
+    given = client if isinstance(client, Client) else None
+    router = (
+        StreamRouter(source, client=given, wanted=wanted, firm=firm, name=name, sha256=sha256)
+        if stream and not early
+        else None
+    )
     if progress is not None:
         progress.start("läser", lines)
-    result = scan(source, on_item=_LineProgress(progress) if progress is not None else None)
-    with result.spool:
-        wanted = _wanted_org_number(result, client)
-        if isinstance(client, str):
-            client = None
-        _check_org_number(result, client, wanted)
-        plans: list[YearPlan] = []
-        if not result.errors:
-            existing = client if client is not None else _find_client(result, firm, wanted)
-            plans = _plan_years(result, existing)
-        blocking = result.issues if strict else result.errors
-        if blocking:
-            raise SieImportError(blocking)
+    try:
+        result = scan(
+            source,
+            on_item=_LineProgress(progress) if progress is not None else None,
+            sink=router,
+        )
+        with result.spool:
+            result.issues += early
+            return _write(
+                result,
+                router,
+                name=name,
+                sha256=sha256,
+                client=given,
+                firm=firm,
+                wanted=wanted,
+                strict=strict,
+                progress=progress,
+                path=path,
+            )
+    finally:
+        if router is not None:
+            router.abort()  # nothing to undo once the streamed year has been committed
+
+
+def _write(
+    result: Scan,
+    router: StreamRouter | None,
+    *,
+    name: str,
+    sha256: str,
+    client: Client | None,
+    firm: Firm | None,
+    wanted: str | None,
+    strict: bool,
+    progress: ImportProgress | None,
+    path: Path | None,
+) -> ImportSummary:
+    """Validate what was read, then write it: the streamed year first, then the others."""
+    _check_org_number(result, client, wanted)
+    plans: list[YearPlan] = []
+    if not result.errors:
+        existing = client if client is not None else _find_client(result, firm, wanted)
+        plans = _plan_years(result, existing)
+    blocking = result.issues if strict else result.errors
+    if blocking:
+        raise SieImportError(blocking)
+    streamed: list[YearSummary] = []
+    if router is not None and router.stream is not None:
+        client, created, source_row, first = _finish_stream(result, router, plans, wanted)
+        streamed.append(first)
+        plans = [dataclasses.replace(p, dimensions=False) for p in plans if p.start != first.start]
+    else:
         client, created = _resolve_client(result, client, firm, wanted)
         source_row = m.Source.objects.create(
             client=client,
             kind=m.Source.Kind.SIE_FILE,
             name=name,
             sha256=sha256,
-            program=" ".join(
-                p for p in (result.header.program, result.header.program_version) if p
-            ),
+            program=_program(result),
         )
-        summary = ImportSummary(
-            name=name,
-            client_id=client.pk,
-            client_name=client.name,
-            org_number=client.org_number,
-            client_created=created,
-            warnings=[i for i in result.issues if i.severity is Severity.WARNING],
-            path=path,
-        )
-        writer = YearWriter(
-            client=client,
-            scan=result,
-            source=source_row,
-            bulk=BulkWriter(),
-            on_voucher=progress.advance if progress is not None else None,
-        )
-        for plan in plans:
-            if progress is not None:
-                progress.start(f"skriver {plan.start:%Y-%m-%d}", len(plan.vouchers))
-            with transaction.atomic():
-                _, year_summary = writer.write(plan)
-            summary.years.append(year_summary)
+    summary = ImportSummary(
+        name=name,
+        client_id=client.pk,
+        client_name=client.name,
+        org_number=client.org_number,
+        client_created=created,
+        warnings=[i for i in result.issues if i.severity is Severity.WARNING],
+        path=path,
+    )
+    writer = YearWriter(
+        client=client,
+        scan=result,
+        source=source_row,
+        bulk=BulkWriter(),
+        on_voucher=progress.advance if progress is not None else None,
+    )
+    for plan in plans:
+        if progress is not None:
+            progress.start(f"skriver {plan.start:%Y-%m-%d}", len(plan.vouchers))
+        with transaction.atomic():
+            _, year_summary = writer.write(plan)
+        summary.years.append(year_summary)
+    summary.years = sorted([*streamed, *summary.years], key=lambda y: y.start)
     return summary
+
+
+def _finish_stream(
+    result: Scan, router: StreamRouter, plans: list[YearPlan], wanted: str | None
+) -> tuple[Client, bool, m.Source, YearSummary]:
+    """Check the streamed year is the planned one, write the rest of it, and commit."""
+    stream, opened = router.stream, router.opened
+    assert stream is not None
+    assert opened is not None
+    plan = next((p for p in plans if p.start == opened.year.start), None)
+    org = wanted or result.header.org_number
+    if (
+        plan is None
+        or plan.end != opened.year.end
+        or plan.vouchers != stream.positions
+        or (org is not None and normalise_org_number(org) != opened.client.org_number)
+    ):
+        raise _StreamMismatch
+    plan = dataclasses.replace(plan, dimensions=True)
+    program = _program(result)
+
+    def write_rest(voucher_writer: NewVoucherWriter) -> YearSummary:
+        source_row = opened.source
+        if source_row.program != program:
+            source_row.program = program
+            source_row.save(update_fields=["program"])
+        summary = YearSummary(index=plan.index, start=plan.start, end=plan.end)
+        summary.counts["years"].new = 1
+        year_writer = YearWriter(
+            client=opened.client, scan=result, source=source_row, bulk=BulkWriter()
+        )
+        year_writer.write_all_but_vouchers(opened.year, plan, summary)
+        summary.counts["vouchers"].new = voucher_writer.vouchers
+        summary.rows_written = voucher_writer.rows
+        apply_movements(opened.year.pk, voucher_writer.movements, MovementTotals())
+        return summary
+
+    summary: YearSummary = stream.finish(write_rest)
+    return opened.client, opened.client_created, opened.source, summary
+
+
+def _program(result: Scan) -> str:
+    return " ".join(p for p in (result.header.program, result.header.program_version) if p)
 
 
 @dataclass
@@ -233,14 +334,14 @@ class _LineProgress:
 # -- client and years -------------------------------------------------------------------
 
 
-def _wanted_org_number(result: Scan, client: Client | str | None) -> str | None:
+def _wanted_org_number(issues: list[Issue], client: Client | str | None) -> str | None:
     """The org.nr the caller asked for (``client`` given as a string), canonical."""
     if not isinstance(client, str):
         return None
     try:
         return normalise_org_number(client)
     except ValueError as exc:
-        result.issues.append(make_issue(Severity.ERROR, "client_invalid", None, str(exc), str(exc)))
+        issues.append(make_issue(Severity.ERROR, "client_invalid", None, str(exc), str(exc)))
         return None
 
 
@@ -320,10 +421,10 @@ def _plan_years(result: Scan, client: Client | None) -> list[YearPlan]:
     years = result.header.years
     if not years:
         return _plan_without_years(result, client)
-    current = 0 if 0 in years else max(years)
+    current = current_index(years)
     assigned: dict[int, set[int]] = {index: set() for index in years}
     for position, entry in enumerate(result.vouchers):
-        index = _year_containing(entry.date, years)
+        index = year_containing(entry.date, years)
         if index is None:
             index = current
             result.issues.append(
@@ -449,15 +550,6 @@ def _first_writes_dimensions(plans: list[YearPlan]) -> list[YearPlan]:
         ),
         *plans[1:],
     ]
-
-
-def _year_containing(date: dt.date | None, years: dict[int, SieYear]) -> int | None:
-    if date is None:
-        return None
-    for index, year in years.items():
-        if year.start <= date <= year.end:
-            return index
-    return None
 
 
 def _check_duplicates(result: Scan, assigned: dict[int, set[int]]) -> None:

@@ -309,3 +309,26 @@ class VoucherRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voucher_id}:{self.position} {self.account} {self.amount_ore}"
+
+
+class AccountMovement(models.Model):
+    """The sum of an account's counting rows (not #BTRANS) in a year, kept by the writers.
+
+    The saldobalans reads these few hundred rows instead of summing a million voucher
+    rows. Every writer of voucher rows (the importer, and through it the sync engine)
+    updates them in the transaction that writes the rows; ``rows`` counts the counting
+    rows behind the total, so an account whose last row goes away disappears here too.
+    """
+
+    year = models.ForeignKey(FinancialYear, on_delete=models.CASCADE, related_name="+")
+    account = models.CharField(max_length=20)
+    amount_ore = models.BigIntegerField()
+    rows = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "account"], name="account_movement_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.amount_ore} öre ({self.rows} rader)"
