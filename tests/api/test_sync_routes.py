@@ -87,13 +87,44 @@ def test_run_detail_has_progress_and_counts_per_area(firm_b: FirmWorld) -> None:
     answer = firm_b.admin.http().get(url).json()
 
     assert answer["status"] == "done"
-    assert answer["progress"] == {"area": "vouchers", "done": 300, "total": 300}
+    # The fixture's run predates per-area records: a finished run reads as done throughout.
+    assert answer["progress"] == {
+        "area": "vouchers",
+        "done": 300,
+        "total": 300,
+        "areas": [
+            {"area": "balances", "state": "done", "done": 0, "total": 0},
+            {"area": "vouchers", "state": "done", "done": 0, "total": 0},
+        ],
+    }
     assert answer["counts"] == [
         {"area": "vouchers", "new": 3, "changed": 1, "unchanged": 296, "removed": 0},
         {"area": "balances", "new": 0, "changed": 2, "unchanged": 40, "removed": 1},
     ]
     assert answer["paths"] == {str(firm_b.year.start): "sie"}
     assert answer["requests"]["GET /3/sie/{type}"]["requests"] == 1
+
+
+@pytest.mark.django_db
+def test_a_running_sync_reports_each_areas_recorded_state(firm_b: FirmWorld) -> None:
+    firm_b.run.status = SyncRun.Status.RUNNING
+    firm_b.run.areas = ["company_info", "vouchers", "customers"]
+    firm_b.run.area_progress = {
+        "company_info": {"state": "skipped", "done": 0, "total": 0},
+        "vouchers": {"state": "running", "done": 1, "total": 3},
+        "customers": {"state": "pending", "done": 0, "total": 0},
+    }
+    firm_b.run.save()
+    url = f"/api/clients/{firm_b.client.pk}/syncs"
+
+    listed = firm_b.admin.http().get(url).json()
+
+    run = next(r for r in listed if r["id"] == firm_b.run.pk)
+    assert [(a["area"], a["state"], a["done"], a["total"]) for a in run["progress"]["areas"]] == [
+        ("company_info", "skipped", 0, 0),
+        ("vouchers", "running", 1, 3),
+        ("customers", "pending", 0, 0),
+    ]
 
 
 @pytest.mark.django_db

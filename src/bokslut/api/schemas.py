@@ -121,12 +121,24 @@ class SyncTaskOut(Schema):
     finished_at: dt.datetime | None = None
 
 
+class AreaProgressOut(Schema):
+    """One area of a run: its state and how many of its steps are done."""
+
+    area: str
+    state: str = Field(description="pending, running, done, failed or skipped")
+    done: int = 0
+    total: int = 0
+
+
 class ProgressOut(Schema):
-    """Where a running sync is: the area being fetched and how far it got."""
+    """Where a sync is: the engine's latest step, and every area's state."""
 
     area: str | None = None
     done: int | None = None
     total: int | None = None
+    areas: list[AreaProgressOut] = Field(
+        default_factory=list, description="per area of the run, in the engine's order"
+    )
 
 
 class AreaCountOut(Schema):

@@ -31,6 +31,7 @@ from bokslut.sync.changes import Diff
 from bokslut.sync.jsonledger import sie_voucher, year_document
 from bokslut.sync.models import ClientState, SyncRun, YearState
 from bokslut.sync.options import SyncOptions
+from bokslut.sync.progress import ProgressBoard
 from bokslut.sync.streams import REGISTER_STREAMS
 from bokslut.sync.yearwrite import (
     YearTarget,
@@ -49,6 +50,17 @@ Progress = Callable[[str, int, int], None]
 SIE_REFUSED = (fx.LicenceMissing, fx.ServerError, fx.FortnoxUnavailable, fx.UnexpectedResponse)
 
 _LEDGER_AREAS = {"vouchers", "chart_of_accounts", "balances", "period_balances"}
+#: The areas the year-by-year pipeline brings in together (cost centres and projects are
+#: the SIE export's #OBJEKT rows), so they share one state and one count of years.
+_BOOKKEEPING = (
+    "chart_of_accounts",
+    "balances",
+    "period_balances",
+    "vouchers",
+    "voucher_series",
+    "cost_centres",
+    "projects",
+)
 
 
 class SyncEngine:
@@ -77,6 +89,7 @@ class SyncEngine:
         self.saw_new_vouchers = False
         self._source: m.Source | None = None
         self.state, self.first_sync = ClientState.objects.get_or_create(client=client)
+        self.board = ProgressBoard(areas, save=self._save_progress)
 
     # -- small helpers ----------------------------------------------------------------------
 
@@ -85,13 +98,35 @@ class SyncEngine:
         if message not in self.run.warnings:
             self.run.warnings.append(message)
 
-    def step(self, area: str, done: int, total: int) -> None:
-        """Report progress to the caller and to the run row (read by the live UI)."""
-        self.run.progress = {"area": area, "done": done, "total": total}
-        if not transaction.get_connection().in_atomic_block:
-            SyncRun.objects.filter(pk=self.run.pk).update(progress=self.run.progress)
+    def step(self, area: str, done: int, total: int, *, areas: tuple[str, ...] = ()) -> None:
+        """Report a step to the caller (CLI bar, lease check) and to the board.
+
+        ``areas`` are the run's areas this step advances; without them only the pointer
+        moves (a voucher of a year, a register of several).
+        """
+        if areas:
+            self.board.advance(areas, done, total, label=area)
+        else:
+            self.board.point(area, done, total)
         if self.progress is not None:
             self.progress(area, done, total)
+
+    def _save_progress(
+        self, areas: dict[str, dict[str, object]], pointer: dict[str, object]
+    ) -> bool:
+        """Write the board to the run row, never from inside a transaction.
+
+        Inside one (a year's write, or a caller's) the row is left alone: on SQLite the
+        update would hold the write lock until the year commits, and on any database a
+        rolled-back year would take the progress with it. The board tries again at the
+        next step, and the run's final save stores it anyway.
+        """
+        self.run.area_progress = areas
+        self.run.progress = pointer
+        if transaction.get_connection().in_atomic_block:
+            return False
+        SyncRun.objects.filter(pk=self.run.pk).update(area_progress=areas, progress=pointer)
+        return True
 
     def source(self) -> m.Source:
         """The ledger source of this run's JSON writes (registers, account changes)."""
@@ -104,13 +139,33 @@ class SyncEngine:
     # -- the run ----------------------------------------------------------------------------
 
     def execute(self) -> None:
-        """Do the whole sync; raises on the first error that stops it."""
+        """Do the whole sync; raises on the first error that stops it.
+
+        The board ends exact either way: on success areas never reached were not needed
+        (skipped); on an error the running ones failed and the waiting ones were skipped.
+        """
+        try:
+            self._execute()
+        except BaseException:
+            self.board.fail()
+            raise
+        self.board.settle()
+
+    def _execute(self) -> None:
         started = timezone.now()
         if "company_info" in self.areas and (self.full or self.first_sync):
+            self.board.start(["company_info"])
             self._company_info()
+            self.board.finish(["company_info"])
+        else:
+            self.board.skip(["company_info"])
+        self.board.start(["financial_years"])
         years = self.fortnox.financial_years()
         self.archive.json("GET /3/financialyears", {}, [y.raw for y in years])
+        self.board.finish(["financial_years"])
+        self.board.start(["locked_period"])
         locked = self._locked_period()
+        self.board.finish(["locked_period"])
         if self.areas & _LEDGER_AREAS or "voucher_series" in self.areas:
             self._years(years, locked)
         self._registers()
@@ -172,12 +227,15 @@ class SyncEngine:
         ordered = sorted(remote, key=lambda y: y.start)
         selected = planner.select_years(remote, years=self.options.years)
         held = {s.fortnox_year_id: s for s in YearState.objects.filter(client=self.client)}
+        bookkeeping = tuple(area for area in _BOOKKEEPING if area in self.areas)
+        self.board.start(bookkeeping, total=len(selected))
         for done, chosen in enumerate(selected):
-            self.step("vouchers", done, len(selected))
+            self.step("vouchers", done, len(selected), areas=bookkeeping)
             index = ordered.index(chosen)
             previous = by_id[ordered[index - 1].id] if index > 0 else None
             self._year(by_id[chosen.id], previous, held.get(chosen.id), locked)
-        self.step("vouchers", len(selected), len(selected))
+        self.step("vouchers", len(selected), len(selected), areas=bookkeeping)
+        self.board.finish(bookkeeping)
 
     def _year(
         self,
@@ -318,16 +376,20 @@ class SyncEngine:
         checked = self.state.registers_checked_at
         stale = checked is None or timezone.now() - checked >= self.options.register_max_age
         if not (self.full or self.saw_new_vouchers or stale):
+            # Read recently enough and nothing new booked: not fetched this time.
+            self.board.skip([s.area for s in streams])
             return
         started = timezone.now()
         complete = True
         for done, stream in enumerate(streams):
             self.step(stream.area, done, len(streams))
+            self.board.start([stream.area])
             try:
                 items = list(stream.fetch(self.fortnox))
             except fx.LicenceMissing as error:
                 complete = False
                 self.warn(f"{stream.area}: {_message(error)} Området hoppades över.")
+                self.board.skip([stream.area])
                 continue
             payload = self.archive.json(stream.endpoint, {}, [i.raw for i in items])
             with transaction.atomic():
@@ -343,6 +405,7 @@ class SyncEngine:
                 )
                 self.diff.count(stream.area, "unchanged", counts.unchanged)
                 self.diff.save()
+            self.board.finish([stream.area])
         self.step("registers", len(streams), len(streams))
         if complete:
             self.state.registers_checked_at = started

@@ -50,8 +50,12 @@ class SyncRun(models.Model):
     bytes_total = models.BigIntegerField(default=0)
     warnings = models.JSONField(default=list, help_text="Swedish messages")
     error = models.TextField(blank=True, help_text="why the run failed, in Swedish")
-    #: {"area": "vouchers", "done": 2, "total": 9}: for the live UI.
+    #: {"area": "vouchers", "done": 2, "total": 9}: the engine's latest step (API, CLI).
     progress = models.JSONField(default=dict)
+    #: {"vouchers": {"state": "running", "done": 1, "total": 3}, …}: every area of the run,
+    #: state one of pending/running/done/failed/skipped (see bokslut.sync.progress). One
+    #: JSON column on the run row, so a progress write is a single-row update.
+    area_progress = models.JSONField(default=dict, blank=True)
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True)
     finished_at = models.DateTimeField(null=True)

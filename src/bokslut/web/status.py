@@ -123,8 +123,10 @@ def next_slot_after(schedule: SlotSchedule, now: dt.datetime) -> dt.datetime | N
     if schedule.kind == "manual":
         return None
     step = dt.timedelta(hours=1) if schedule.kind == "hourly" else dt.timedelta(days=1)
-    # A Stockholm day is 23 to 25 hours long, so look a little past one step as well.
-    for extra in (dt.timedelta(0), dt.timedelta(hours=1), dt.timedelta(hours=2)):
+    # A Stockholm day is 23 to 25 hours long: start an hour short of one step (the day
+    # summer time begins, a full step overshoots that night's slot) and look a little past.
+    hours = (-1, 0, 1, 2)
+    for extra in (dt.timedelta(hours=h) for h in hours):
         slot = latest_slot(schedule, now + step + extra)
         if slot is not None and slot > now:
             return slot

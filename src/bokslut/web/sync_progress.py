@@ -1,14 +1,12 @@
 """A sync run as the Synkronisering page shows it: per-area progress, counts and advice.
 
-The engine reports one moving pointer (``SyncRun.progress``: the area it works on and how
-far it has come). The engine works in a fixed order (company, years, locked period; then
-the bookkeeping year by year; then the registers one by one), so the pointer says which
-areas are done, which one runs, and which are still waiting.
+The engine records every area's state on the run (``SyncRun.area_progress``, written by
+:class:`bokslut.sync.progress.ProgressBoard`); this module only reads it, orders the areas
+as the engine works through them, and adds the translated words and the counts.
 """
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
@@ -16,39 +14,23 @@ from django.utils.translation import gettext_lazy as _
 
 from bokslut.integrations.areas import Area
 from bokslut.sync.models import SyncRun
-from bokslut.sync.streams import REGISTER_STREAMS
+from bokslut.sync.progress import AreaState
+from bokslut.sync.run_progress import run_area_progress
 
-__all__ = ["AreaLine", "AreaState", "RunView", "run_view"]
-
-_OPENING = ("company_info", "financial_years", "locked_period")
-_BOOKKEEPING = ("chart_of_accounts", "balances", "period_balances", "vouchers", "voucher_series")
-_REGISTERS = tuple(stream.area for stream in REGISTER_STREAMS)
-#: The engine's order, as phases: an area's phase is done when the pointer passes it.
-_ORDER: tuple[str, ...] = (*_OPENING, *_BOOKKEEPING, *_REGISTERS)
-
-
-class AreaState(enum.StrEnum):
-    """Where one area stands in a run."""
-
-    WAITING = "waiting"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-
-    @property
-    def label(self) -> str:
-        """The Swedish (translated) word shown beside the area."""
-        return str(_STATE_LABELS[self])
-
+__all__ = ["AreaLine", "AreaState", "RunView", "run_view", "state_label"]
 
 _STATE_LABELS: dict[AreaState, Promise] = {
-    AreaState.WAITING: _("väntar"),
+    AreaState.PENDING: _("väntar"),
     AreaState.RUNNING: _("hämtas"),
     AreaState.DONE: _("klar"),
     AreaState.FAILED: _("avbröts"),
     AreaState.SKIPPED: _("hämtades inte"),
 }
+
+
+def state_label(state: AreaState) -> str:
+    """The Swedish (translated) word shown beside an area in ``state``."""
+    return str(_STATE_LABELS[state])
 
 
 @dataclass(frozen=True)
@@ -64,6 +46,11 @@ class AreaLine:
     changed: int = 0
     unchanged: int = 0
     removed: int = 0
+
+    @property
+    def state_label(self) -> str:
+        """The translated word for the area's state."""
+        return state_label(self.state)
 
     @property
     def percent(self) -> int:
@@ -109,66 +96,18 @@ def _label(code: str) -> str:
         return code
 
 
-def _phase(code: str) -> int:
-    """The engine's phase of ``code``: 0 opening, 1 bookkeeping, 2… one per register."""
-    if code in _OPENING:
-        return 0
-    if code in _BOOKKEEPING:
-        return 1
-    return 2 + _REGISTERS.index(code)
-
-
-_AFTER_ALL = 2 + len(_REGISTERS)
-
-
-def _pointer(progress: dict[str, object]) -> tuple[int, int, int]:
-    """(phase being worked on, done, total) from the run's progress report."""
-    raw = str(progress.get("area") or "")
-    done, total = progress.get("done", 0), progress.get("total", 0)
-    numbers = (done if isinstance(done, int) else 0, total if isinstance(total, int) else 0)
-    if raw.startswith("vouchers"):
-        # "vouchers", "vouchers (JSON)", "vouchers (nya)": the year-by-year bookkeeping.
-        return 1, *numbers
-    if raw == "registers":
-        return _AFTER_ALL, *numbers
-    if raw in _REGISTERS:
-        return _phase(raw), *numbers
-    # No report yet: the opening requests are under way.
-    return 0, 0, 0
-
-
-def _state(phase: int, pointer: int, failed: bool) -> AreaState:
-    if phase == pointer:
-        return AreaState.FAILED if failed else AreaState.RUNNING
-    if phase < pointer:
-        return AreaState.DONE
-    return AreaState.SKIPPED if failed else AreaState.WAITING
-
-
 def _lines(run: SyncRun) -> list[AreaLine]:
-    chosen = [code for code in _ORDER if code in (run.areas or [])]
     counts: dict[str, dict[str, int]] = run.counts or {}
-    pointer, done_so_far, total_so_far = _pointer(run.progress or {})
-    failed = run.status == SyncRun.Status.FAILED
     lines = []
-    for code in chosen:
-        done = total = 0
-        if run.status == SyncRun.Status.DONE:
-            state = AreaState.DONE
-        elif run.status == SyncRun.Status.QUEUED:
-            state = AreaState.WAITING
-        else:
-            state = _state(_phase(code), pointer, failed)
-            if state is AreaState.RUNNING:
-                done, total = done_so_far, total_so_far
+    for code, progress in run_area_progress(run):
         area_counts = counts.get(code, {})
         lines.append(
             AreaLine(
                 code=code,
                 label=_label(code),
-                state=state,
-                done=done,
-                total=total,
+                state=progress.state,
+                done=progress.done,
+                total=progress.total,
                 new=area_counts.get("new", 0),
                 changed=area_counts.get("changed", 0),
                 unchanged=area_counts.get("unchanged", 0),

@@ -16,6 +16,7 @@ from bokslut.api.auth import api_user
 from bokslut.api.schemas import (
     ERRORS,
     AreaCountOut,
+    AreaProgressOut,
     ErrorOut,
     ProgressOut,
     SyncRunDetailOut,
@@ -26,6 +27,7 @@ from bokslut.api.schemas import (
 from bokslut.automation.tasks import sync_client
 from bokslut.integrations.models import Connection
 from bokslut.sync.models import SyncRun
+from bokslut.sync.run_progress import run_area_progress
 from bokslut.sync.selectors import run_list
 
 router = Router(tags=["synkning"])
@@ -163,6 +165,10 @@ def _run_out(run: SyncRun) -> SyncRunOut:
             area=_str_or_none(progress.get("area")),
             done=_int_or_none(progress.get("done")),
             total=_int_or_none(progress.get("total")),
+            areas=[
+                AreaProgressOut(area=area, state=p.state.value, done=p.done, total=p.total)
+                for area, p in run_area_progress(run)
+            ],
         ),
     )
 
