@@ -1,14 +1,14 @@
 """Benchmark support: time SIE imports on a fresh SQLite or PostgreSQL database.
 
 Django's settings are fixed once per process, so each measurement runs in a child process
-(``python -m bokslut.ledger.benchsupport FILE --db sqlite|postgresql``) that configures
+(``python -m bokslut.ledger.benchsupport FILE --db sqlite|postgres``) that configures
 Django, migrates a brand-new database, imports the file twice (first import, then the
 re-import that must change nothing) and prints one JSON object. The benchmark harness calls
 :func:`run_import_benchmark`, which does exactly that and returns the parsed result::
 
     {"db": "sqlite", "file": "...", "rows": 1000000, "vouchers": 180000,
      "import_seconds": 12.3, "import_cpu_seconds": 11.9, "reimport_seconds": 4.5,
-     "reimport_changed": false}
+     "reimport_changed": false, "saldobalans_seconds": 0.01, "movements_agree": true}
 
 PostgreSQL databases are created as ``bokslut_bench_<pid>`` next to the one in
 ``BOKSLUT_BENCH_POSTGRES_URL`` (default ``postgres://postgres@127.0.0.1:5432/postgres``)
@@ -99,6 +99,7 @@ def _measure(path: Path, backend: Backend) -> dict[str, Any]:
         cpu_imported = time.process_time()
         second = import_sie_file(path)
         finished = time.perf_counter()
+        saldobalans_seconds, movements_agree = _check_trial_balance(first.client_id)
         connections.close_all()
         return {
             "db": backend,
@@ -111,16 +112,49 @@ def _measure(path: Path, backend: Backend) -> dict[str, Any]:
             "import_cpu_seconds": round(cpu_imported - cpu_started, 3),
             "reimport_seconds": round(finished - imported, 3),
             "reimport_changed": second.changed_anything,
+            # The first saldobalans after the import, and whether the movement totals the
+            # importer kept equal a GROUP BY over every voucher row (checked untimed).
+            "saldobalans_seconds": saldobalans_seconds,
+            "movements_agree": movements_agree,
         }
+
+
+def _check_trial_balance(client_id: int) -> tuple[float, bool]:
+    from django.db.models import Sum
+
+    from bokslut.firms.models import Client
+    from bokslut.ledger.models import FinancialYear, VoucherRow
+    from bokslut.ledger.selectors import trial_balance
+    from bokslut.money import from_ore
+
+    client = Client.objects.get(pk=client_id)
+    seconds = 0.0
+    agree = True
+    for year in FinancialYear.objects.filter(client=client):
+        started = time.perf_counter()
+        rows = trial_balance(client=client, year=year)
+        seconds += time.perf_counter() - started
+        summed = (
+            VoucherRow.objects.filter(year=year)
+            .exclude(kind=VoucherRow.Kind.REMOVED)
+            .values("account")
+            .annotate(total=Sum("amount_ore"))
+            .values_list("account", "total")
+        )
+        expected = {account: from_ore(total) for account, total in summed}
+        listed = {r.account: r.movement for r in rows if r.account in expected or r.movement}
+        agree = agree and listed == expected
+    return round(seconds, 3), agree
 
 
 def main(argv: list[str] | None = None) -> int:
     """Child-process entry point: print the measurement as one JSON line."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("file", type=Path)
-    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "postgres"], default="sqlite")
     args = parser.parse_args(argv)
-    print(json.dumps(_measure(args.file.resolve(), args.db)))
+    backend: Backend = "sqlite" if args.db == "sqlite" else "postgresql"
+    print(json.dumps(_measure(args.file.resolve(), backend)))
     return 0
 
 
