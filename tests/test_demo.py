@@ -99,7 +99,7 @@ def demo(tmp_path: Path) -> Iterator[RunningDemo]:
             sandbox_url=f"http://127.0.0.1:{sandbox_port}",
             password=re.search(r"Lösenord:\s+(\S+)", text)[1],  # type: ignore[index]
             api_token=re.search(r"nyckel: (bks_\S+?)\)", text)[1],  # type: ignore[index]
-            client_id=int(re.search(r"integrations/(\d+)/fortnox/connect", text)[1]),  # type: ignore[index]
+            client_id=int(re.search(r"Anslut Fortnox: \S+/klienter/(\d+)/integrationer/", text)[1]),  # type: ignore[index]
             child_pids=[int(p) for p in re.findall(r"\(pid (\d+)\)", text)],
             output=output,
             lines=lines,
@@ -149,7 +149,13 @@ def sign_in(demo: RunningDemo) -> httpx.Client:
 
 def connect_fortnox(demo: RunningDemo, browser: httpx.Client) -> None:
     """The OAuth round trip a person clicks through: connect, approve, back to bokslut."""
-    to_fortnox = browser.get(f"/integrations/{demo.client_id}/fortnox/connect")
+    page = f"/klienter/{demo.client_id}/integrationer/"
+    assert browser.get(page).status_code == 200
+    to_fortnox = browser.post(
+        f"{page}anslut/",
+        data={"csrfmiddlewaretoken": browser.cookies["csrftoken"]},
+        headers={"Referer": f"{demo.url.rstrip('/')}{page}"},
+    )
     assert to_fortnox.status_code == 302
     consent_page = httpx.get(to_fortnox.headers["location"], timeout=30)
     form = FormFields()

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client as DjangoClient
+from django.urls import reverse
 
 from bokslut.firms.models import Client, Firm, Membership
 from bokslut.sandbox import RunningSandbox, demo_company, run_in_thread
@@ -111,11 +112,11 @@ def consent_url(
 def connect_in_browser(
     browser: DjangoClient, running: RunningSandbox, client: Client, **consent: Any
 ) -> tuple[str, Any]:
-    """The whole round trip: our connect view, Fortnox's consent, our callback.
+    """The whole round trip: the Anslut button (a CSRF-checked POST), consent, our callback.
 
     Returns the callback URL (to try replaying it) and the callback's response.
     """
-    start = browser.get(f"/integrations/{client.pk}/fortnox/connect")
+    start = browser.post(reverse("web:fortnox_connect", args=[client.pk]))
     assert start.status_code == 302
     callback = consent_url(running, start["Location"], **consent)
     assert callback.startswith(REDIRECT_URI)

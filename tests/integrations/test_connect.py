@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
 from django.db import connection as db
 from django.test import Client as DjangoClient
+from django.urls import reverse
 
 from bokslut.firms.models import Client, Firm
 from bokslut.fortnox import FortnoxOAuth, NeedsReauthorization
@@ -20,6 +22,7 @@ from bokslut.integrations.connections import (
 )
 from bokslut.integrations.errors import ConnectionNotReady
 from bokslut.integrations.models import Connection, ConnectionKind, ConnectionStatus
+from bokslut.integrations.oauth_state import SESSION_KEY
 from bokslut.integrations.signals import connection_status_changed
 from bokslut.integrations.sync_settings import available_areas
 from bokslut.integrations.tokens import DatabaseTokenStore
@@ -103,8 +106,54 @@ def test_connect_view_refuses_another_firms_client(
     stranger = Client.objects.create(
         firm=Firm.objects.create(name="Annan byrå"), name="Främling AB", org_number=OTHER_ORG
     )
-    assert browser.get(f"/integrations/{stranger.pk}/fortnox/connect").status_code == 404
-    assert DjangoClient().get(f"/integrations/{client_1001.pk}/fortnox/connect").status_code == 302
+    assert browser.post(reverse("web:fortnox_connect", args=[stranger.pk])).status_code == 404
+    anonymous = DjangoClient().post(reverse("web:fortnox_connect", args=[client_1001.pk]))
+    assert anonymous.status_code == 302
+    assert "/logga-in/" in anonymous["Location"]
+
+
+def test_a_consent_cannot_be_started_by_a_link(
+    browser: DjangoClient, running: RunningSandbox, client_1001: Client
+) -> None:
+    # A GET (an <img> or a link on another site) must not send the user to Fortnox.
+    old_link = browser.get(f"/integrations/{client_1001.pk}/fortnox/connect")
+    button = browser.get(reverse("web:fortnox_connect", args=[client_1001.pk]))
+
+    assert old_link.status_code == 404
+    assert button.status_code == 405
+    assert not browser.session.get(SESSION_KEY)
+    assert token_requests(running) == 0
+
+
+def test_a_consent_cannot_be_started_by_another_sites_form(
+    member: Any, client_1001: Client
+) -> None:
+    forged = DjangoClient(enforce_csrf_checks=True)
+    forged.force_login(member)
+
+    answer = forged.post(reverse("web:fortnox_connect", args=[client_1001.pk]))
+
+    assert answer.status_code == 403
+    assert not forged.session.get(SESSION_KEY)
+
+
+def test_the_anslut_button_with_its_csrf_token_goes_to_fortnox(
+    member: Any, client_1001: Client
+) -> None:
+    real = DjangoClient(enforce_csrf_checks=True)
+    real.force_login(member)
+    page = real.get(reverse("web:fortnox_integrations", args=[client_1001.pk]))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert token is not None
+
+    answer = real.post(
+        reverse("web:fortnox_connect", args=[client_1001.pk]),
+        {"csrfmiddlewaretoken": token.group(1)},
+    )
+
+    assert answer.status_code == 302
+    assert "/oauth-v1/auth?" in answer["Location"]
+    assert len(real.session[SESSION_KEY]) == 1
 
 
 def test_denied_consent_leaves_the_client_unconnected(

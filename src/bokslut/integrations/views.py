@@ -1,4 +1,8 @@
-"""The OAuth round trip in the browser, plus confirm and disconnect (minimal, no templates)."""
+"""The end of the OAuth round trip in the browser, plus confirm and disconnect (no templates).
+
+The round trip starts in the web app (``web:fortnox_connect``, POST with CSRF): a consent
+started by a plain link could be triggered by another site.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,6 @@ from bokslut.integrations.connections import (
     connection_complete,
     connection_confirm_org_number,
     connection_disconnect,
-    connection_start,
 )
 from bokslut.integrations.errors import IntegrationError
 from bokslut.integrations.models import Connection
@@ -46,17 +49,6 @@ def _safe_next(request: HttpRequest, fallback: str = "/") -> str:
     ):
         return wanted
     return fallback
-
-
-@login_required
-@require_GET
-def connect(request: HttpRequest, client_id: int) -> HttpResponse:
-    """Send the user to Fortnox's consent page."""
-    client = _client_or_404(request, client_id)
-    url = connection_start(
-        client=client, user=request.user, session=request.session, next_url=_safe_next(request)
-    )
-    return HttpResponseRedirect(url)
 
 
 @login_required

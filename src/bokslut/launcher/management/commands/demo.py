@@ -90,7 +90,8 @@ class Command(BaseCommand):
             f"  Lösenord:       {workspace.password}",
             f"  Byrå:           {workspace.firm.name}",
             f"  Klient:         {client.name} ({client.org_number})",
-            f"  Anslut Fortnox: {url}integrations/{client.pk}/fortnox/connect",
+            # The page with the Anslut till Fortnox button: a consent starts only by a POST.
+            f"  Anslut Fortnox: {url}klienter/{client.pk}/integrationer/",
             f"  API:            {url}api/docs  (nyckel: {workspace.api_token})",
             f"  Synka via API:  curl -X POST -H 'Authorization: Bearer {workspace.api_token}'"
             f" -H 'Content-Type: application/json' -d '{{}}'"
