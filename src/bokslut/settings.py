@@ -237,3 +237,9 @@ BOKSLUT_FORTNOX_CHECK_BUDGET = int(os.environ.get("BOKSLUT_FORTNOX_CHECK_BUDGET"
 # "ninja" is listed for its bundled Swagger UI files, so the docs need no CDN. Clients
 # authenticate with personal API tokens (bokslut.api.models.ApiToken, stored as SHA-256).
 INSTALLED_APPS += ["ninja", "bokslut.api", "bokslut.launcher"]
+
+# --- Error reports (DEBUG pages and error mails) ---------------------------------------------
+# Django's default filter hides only the session cookie among the cookies and locals only in
+# decorated functions; ours also hides every cookie, the session object, and locals named like
+# a secret, so no report carries a bearer token, a Fortnox token or a pending OAuth state.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "bokslut.web.error_reports.BokslutExceptionReporterFilter"
