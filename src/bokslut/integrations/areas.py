@@ -1,28 +1,29 @@
-"""The catalogue of data areas a sync can cover: Swedish labels and the Fortnox scope each needs."""
+"""The catalogue of data areas a sync can cover: labels (Swedish, translated) and Fortnox scopes."""
 
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Area(models.TextChoices):
     """One data area of a client's Fortnox bookkeeping that a sync can fetch."""
 
-    COMPANY_INFO = "company_info", "Företagsinformation"
-    FINANCIAL_YEARS = "financial_years", "Räkenskapsår"
-    CHART_OF_ACCOUNTS = "chart_of_accounts", "Kontoplan"
-    BALANCES = "balances", "Ingående och utgående balanser"
-    PERIOD_BALANCES = "period_balances", "Periodsaldon"
-    VOUCHERS = "vouchers", "Verifikationer"
-    VOUCHER_SERIES = "voucher_series", "Verifikationsserier"
-    COST_CENTRES = "cost_centres", "Kostnadsställen"
-    PROJECTS = "projects", "Projekt"
-    CUSTOMERS = "customers", "Kunder"
-    SUPPLIERS = "suppliers", "Leverantörer"
-    CUSTOMER_INVOICES = "customer_invoices", "Kundfakturor"
-    SUPPLIER_INVOICES = "supplier_invoices", "Leverantörsfakturor"
-    FIXED_ASSETS = "fixed_assets", "Anläggningstillgångar"
-    LOCKED_PERIOD = "locked_period", "Låst period"
+    COMPANY_INFO = "company_info", _("Företagsinformation")
+    FINANCIAL_YEARS = "financial_years", _("Räkenskapsår")
+    CHART_OF_ACCOUNTS = "chart_of_accounts", _("Kontoplan")
+    BALANCES = "balances", _("Ingående och utgående balanser")
+    PERIOD_BALANCES = "period_balances", _("Periodsaldon")
+    VOUCHERS = "vouchers", _("Verifikationer")
+    VOUCHER_SERIES = "voucher_series", _("Verifikationsserier")
+    COST_CENTRES = "cost_centres", _("Kostnadsställen")
+    PROJECTS = "projects", _("Projekt")
+    CUSTOMERS = "customers", _("Kunder")
+    SUPPLIERS = "suppliers", _("Leverantörer")
+    CUSTOMER_INVOICES = "customer_invoices", _("Kundfakturor")
+    SUPPLIER_INVOICES = "supplier_invoices", _("Leverantörsfakturor")
+    FIXED_ASSETS = "fixed_assets", _("Anläggningstillgångar")
+    LOCKED_PERIOD = "locked_period", _("Låst period")
 
 
 #: The Fortnox OAuth scope (and licence) each area's endpoints require.

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from bokslut.firms.models import Client, Firm
 from bokslut.integrations.plans import DEFAULT_PLAN
@@ -14,18 +15,18 @@ from bokslut.integrations.plans import DEFAULT_PLAN
 class ConnectionStatus(models.TextChoices):
     """Where a client's Fortnox connection stands."""
 
-    EJ_ANSLUTEN = "ej_ansluten", "ej ansluten"
-    AKTIV = "aktiv", "aktiv"
-    BEHOVER_GODKANNAS = "behover_godkannas", "behöver godkännas igen"
-    FEL = "fel", "fel"
-    FRANKOPPLAD = "frankopplad", "frånkopplad"
+    EJ_ANSLUTEN = "ej_ansluten", _("ej ansluten")
+    AKTIV = "aktiv", _("aktiv")
+    BEHOVER_GODKANNAS = "behover_godkannas", _("behöver godkännas igen")
+    FEL = "fel", _("fel")
+    FRANKOPPLAD = "frankopplad", _("frånkopplad")
 
 
 class ConnectionKind(models.TextChoices):
     """How the connection was authorised."""
 
-    AUTHORIZATION_CODE = "authorization_code", "inloggad användare (OAuth)"
-    SERVICE_ACCOUNT = "service_account", "servicekonto"
+    AUTHORIZATION_CODE = "authorization_code", _("inloggad användare (OAuth)")
+    SERVICE_ACCOUNT = "service_account", _("servicekonto")
 
 
 class Connection(models.Model):
@@ -109,23 +110,23 @@ def _digits(value: str) -> str:
 class ChartPolicy(models.TextChoices):
     """How the chart of accounts from Fortnox meets local edits."""
 
-    FORTNOX = "fortnox", "Ta namn, SRU-koder och aktiv-flagga från Fortnox"
-    KEEP_LOCAL = "keep_local", "Behåll lokala ändringar, lägg bara till nya konton"
+    FORTNOX = "fortnox", _("Ta namn, SRU-koder och aktiv-flagga från Fortnox")
+    KEEP_LOCAL = "keep_local", _("Behåll lokala ändringar, lägg bara till nya konton")
 
 
 class BalancePolicy(models.TextChoices):
     """Where opening balances come from (the other source is always checked against it)."""
 
-    FORTNOX = "fortnox", "Ingående balanser från Fortnox"
-    OWN_PREVIOUS_YEAR = "own_previous_year", "Ingående balanser från föregående års utgående"
+    FORTNOX = "fortnox", _("Ingående balanser från Fortnox")
+    OWN_PREVIOUS_YEAR = "own_previous_year", _("Ingående balanser från föregående års utgående")
 
 
 class Schedule(models.TextChoices):
     """When syncs run by themselves."""
 
-    MANUAL = "manual", "Manuellt"
-    NIGHTLY = "nightly", "Varje natt"
-    HOURLY = "hourly", "Varje timme"
+    MANUAL = "manual", _("Manuellt")
+    NIGHTLY = "nightly", _("Varje natt")
+    HOURLY = "hourly", _("Varje timme")
 
 
 def _default_areas() -> list[str]:

@@ -8,6 +8,9 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bokslut.firms.models import Client, Firm
 from bokslut.integrations.areas import AREA_SCOPES, Area
@@ -27,24 +30,32 @@ __all__ = [
     "effective_schedule",
     "firm_plan",
     "firm_plan_set",
+    "scope_label",
     "sync_settings_for",
     "sync_settings_update",
 ]
 
 MAX_YEARS_BACK = 10
 
-SCOPE_LABELS: dict[str, str] = {
-    "bookkeeping": "Bokföring",
-    "companyinformation": "Företagsinformation",
-    "settings": "Inställningar",
-    "costcenter": "Kostnadsställen",
-    "project": "Projekt",
-    "customer": "Kunder",
-    "supplier": "Leverantörer",
-    "invoice": "Kundfakturor",
-    "supplierinvoice": "Leverantörsfakturor",
-    "assets": "Anläggningsregister",
+#: Fortnox scopes as the pages name them (lazy: translated when shown).
+SCOPE_LABELS: dict[str, Promise] = {
+    "bookkeeping": gettext_lazy("Bokföring"),
+    "companyinformation": gettext_lazy("Företagsinformation"),
+    "settings": gettext_lazy("Inställningar"),
+    "costcenter": gettext_lazy("Kostnadsställen"),
+    "project": gettext_lazy("Projekt"),
+    "customer": gettext_lazy("Kunder"),
+    "supplier": gettext_lazy("Leverantörer"),
+    "invoice": gettext_lazy("Kundfakturor"),
+    "supplierinvoice": gettext_lazy("Leverantörsfakturor"),
+    "assets": gettext_lazy("Anläggningsregister"),
 }
+
+
+def scope_label(scope: str) -> str:
+    """The scope's name in the active language (the code itself if unknown)."""
+    label = SCOPE_LABELS.get(scope)
+    return str(label) if label is not None else scope
 
 
 def firm_plan(*, firm: Firm) -> Plan:
@@ -56,7 +67,7 @@ def firm_plan(*, firm: Firm) -> Plan:
 def firm_plan_set(*, firm: Firm, plan: str) -> FirmPlan:
     """Put ``firm`` on ``plan`` (an unknown code is refused)."""
     get_plan(plan)
-    row, _ = FirmPlan.objects.update_or_create(firm=firm, defaults={"plan": plan})
+    row, _created = FirmPlan.objects.update_or_create(firm=firm, defaults={"plan": plan})
     return row
 
 
@@ -66,7 +77,7 @@ def sync_settings_for(*, client: Client) -> SyncSettings:
     if existing is not None:
         return existing
     plan = firm_plan(firm=client.firm)
-    settings, _ = SyncSettings.objects.get_or_create(
+    settings, _created = SyncSettings.objects.get_or_create(
         client=client, defaults={"areas": [a.value for a in Area if a in plan.areas]}
     )
     return settings
@@ -77,22 +88,25 @@ def _licence_reason(connection: Connection | None, area: Area) -> str | None:
         # Not connected yet: nothing known to rule the area out.
         return None
     scope = AREA_SCOPES[area]
-    label = SCOPE_LABELS.get(scope, scope)
+    label = scope_label(scope)
     if scope not in (connection.scopes or []):
-        return f"Behörigheten {label} beviljades inte när Fortnox anslöts."
+        return _("Behörigheten %(scope)s beviljades inte när Fortnox anslöts.") % {"scope": label}
     if scope not in (connection.licences or []):
-        return f"Företaget saknar licens i Fortnox för {label}."
+        return _("Företaget saknar licens i Fortnox för %(scope)s.") % {"scope": label}
     return None
 
 
 def available_areas(*, client: Client) -> dict[Area, str | None]:
-    """Every area, with None if it can be synced, else the Swedish reason why not."""
+    """Every area, with None if it can be synced, else the reason why not.
+
+    Reasons are in the active language (Swedish unless a page asked for English).
+    """
     plan = firm_plan(firm=client.firm)
     connection = Connection.objects.filter(client=client).first()
     answer: dict[Area, str | None] = {}
     for area in Area:
         if area not in plan.areas:
-            answer[area] = f"Ingår inte i abonnemanget {plan.label}."
+            answer[area] = _("Ingår inte i abonnemanget %(plan)s.") % {"plan": plan.label}
         else:
             answer[area] = _licence_reason(connection, area)
     return answer
@@ -125,13 +139,15 @@ def sync_settings_update(
 ) -> SyncSettings:
     """Change the client's settings; everything is checked here, not only in the form.
 
-    Raises ``ValidationError`` (Swedish messages, by field) for unknown fields, areas the
-    plan or licences do not cover (naming area and reason), schedules the plan lacks, and
-    values out of range.
+    Raises ``ValidationError`` (messages in the active language, by field) for unknown
+    fields, areas the plan or licences do not cover (naming area and reason), schedules the
+    plan lacks, and values out of range.
     """
     unknown = set(changes) - _FIELDS
     if unknown:
-        raise ValidationError(f"Okända inställningar: {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            _("Okända inställningar: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
     settings = sync_settings_for(client=client)
     settings = SyncSettings.objects.select_for_update().get(pk=settings.pk)
     errors: dict[str, list[str]] = {}
@@ -148,17 +164,21 @@ def sync_settings_update(
             or not 0 <= years <= MAX_YEARS_BACK
         ):
             errors["years_back"] = [
-                f"Antal år bakåt ska vara ett heltal från 0 till {MAX_YEARS_BACK}."
+                _("Antal år bakåt ska vara ett heltal från 0 till %(max)d.")
+                % {"max": MAX_YEARS_BACK}
             ]
         else:
             settings.years_back = years
     for name, choices, label in (
-        ("chart_policy", ChartPolicy, "kontoplan"),
-        ("balance_policy", BalancePolicy, "ingående balanser"),
+        ("chart_policy", ChartPolicy, gettext_lazy("kontoplan")),
+        ("balance_policy", BalancePolicy, gettext_lazy("ingående balanser")),
     ):
         if name in changes:
             if changes[name] not in choices.values:
-                errors[name] = [f"Ogiltigt val för {label}: {changes[name]!r}."]
+                errors[name] = [
+                    _("Ogiltigt val för %(setting)s: %(value)s.")
+                    % {"setting": label, "value": repr(changes[name])}
+                ]
             else:
                 setattr(settings, name, changes[name])
     if "schedule" in changes:
@@ -169,7 +189,7 @@ def sync_settings_update(
             settings.schedule = changes["schedule"]
     if "nightly_at" in changes:
         if not isinstance(changes["nightly_at"], dt.time):
-            errors["nightly_at"] = ["Ange en tid för den nattliga synkroniseringen."]
+            errors["nightly_at"] = [_("Ange en tid för den nattliga synkroniseringen.")]
         else:
             settings.nightly_at = changes["nightly_at"]
     if errors:
@@ -181,7 +201,7 @@ def sync_settings_update(
 
 def _checked_areas(client: Client, raw: Any) -> tuple[set[Area], list[str]]:
     if isinstance(raw, str) or not hasattr(raw, "__iter__"):
-        return set(), ["Dataområden anges som en lista."]
+        return set(), [_("Dataområden anges som en lista.")]
     areas: set[Area] = set()
     errors: list[str] = []
     available = available_areas(client=client)
@@ -189,11 +209,13 @@ def _checked_areas(client: Client, raw: Any) -> tuple[set[Area], list[str]]:
         try:
             area = Area(code)
         except ValueError:
-            errors.append(f"Okänt dataområde: {code!r}.")
+            errors.append(_("Okänt dataområde: %(code)s.") % {"code": repr(code)})
             continue
         reason = available[area]
         if reason is not None:
-            errors.append(f"{area.label} kan inte synkas: {reason}")
+            errors.append(
+                _("%(area)s kan inte synkas: %(reason)s") % {"area": area.label, "reason": reason}
+            )
         else:
             areas.add(area)
     return areas, errors
@@ -201,9 +223,12 @@ def _checked_areas(client: Client, raw: Any) -> tuple[set[Area], list[str]]:
 
 def _schedule_error(client: Client, raw: Any) -> str | None:
     if raw not in Schedule.values:
-        return f"Ogiltigt schema: {raw!r}."
+        return _("Ogiltigt schema: %(value)s.") % {"value": repr(raw)}
     schedule = Schedule(raw)
     plan = firm_plan(firm=client.firm)
     if schedule not in plan.schedules:
-        return f"Schemat {schedule.label.lower()} ingår inte i abonnemanget {plan.label}."
+        return _("Schemat %(schedule)s ingår inte i abonnemanget %(plan)s.") % {
+            "schedule": str(schedule.label).lower(),
+            "plan": plan.label,
+        }
     return None

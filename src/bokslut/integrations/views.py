@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bokslut.audit.models import AuditEvent
@@ -87,12 +88,22 @@ def callback(request: HttpRequest) -> HttpResponse:
     if connection.org_number_mismatch:
         messages.warning(
             request,
-            f"Fortnox-företaget {connection.company_name} har organisationsnummer "
-            f"{connection.org_number}, men klienten har {connection.client.org_number}. "
-            "Ingen synkronisering sker förrän du bekräftar kopplingen.",
+            _(
+                "Fortnox-företaget %(company)s har organisationsnummer %(fortnox)s, men "
+                "klienten har %(client)s. Ingen synkronisering sker förrän du bekräftar "
+                "kopplingen."
+            )
+            % {
+                "company": connection.company_name,
+                "fortnox": connection.org_number,
+                "client": connection.client.org_number,
+            },
         )
     else:
-        messages.success(request, f"{connection.company_name} är nu anslutet till Fortnox.")
+        messages.success(
+            request,
+            _("%(company)s är nu anslutet till Fortnox.") % {"company": connection.company_name},
+        )
     return HttpResponseRedirect(next_url)
 
 
@@ -110,7 +121,7 @@ def confirm_org_number(request: HttpRequest, client_id: int) -> HttpResponse:
     """Accept a differing org.nr so that syncs may run."""
     connection = _connection_or_404(request, client_id)
     connection_confirm_org_number(connection=connection, user=request.user)
-    messages.success(request, "Kopplingen är bekräftad; synkronisering kan köras.")
+    messages.success(request, _("Kopplingen är bekräftad; synkronisering kan köras."))
     return HttpResponseRedirect(_safe_next(request))
 
 
@@ -120,7 +131,7 @@ def disconnect(request: HttpRequest, client_id: int) -> HttpResponse:
     """Revoke and forget the connection."""
     connection = _connection_or_404(request, client_id)
     connection = connection_disconnect(connection=connection, user=request.user)
-    messages.success(request, "Kopplingen till Fortnox är borttagen.")
+    messages.success(request, _("Kopplingen till Fortnox är borttagen."))
     if connection.last_error:
         messages.warning(request, connection.last_error)
     return HttpResponseRedirect(_safe_next(request))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from bokslut.firms.models import Client
 from bokslut.ledger.models import Source
@@ -21,16 +22,16 @@ class SyncRun(models.Model):
     """One sync of one client."""
 
     class Trigger(models.TextChoices):
-        MANUAL = "manual", "Manuell"
-        SCHEDULE = "schedule", "Schemalagd"
-        CLI = "cli", "Kommandorad"
-        API = "api", "API"
+        MANUAL = "manual", _("Manuell")
+        SCHEDULE = "schedule", _("Schemalagd")
+        CLI = "cli", _("Kommandorad")
+        API = "api", _("API")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "I kö"
-        RUNNING = "running", "Pågår"
-        DONE = "done", "Klar"
-        FAILED = "failed", "Misslyckades"
+        QUEUED = "queued", _("I kö")
+        RUNNING = "running", _("Pågår")
+        DONE = "done", _("Klar")
+        FAILED = "failed", _("Misslyckades")
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="sync_runs")
     trigger = models.CharField(max_length=10, choices=Trigger.choices)
@@ -111,17 +112,17 @@ class SyncChange(models.Model):
     """One voucher, account, balance or register item a run added, changed or removed."""
 
     class Kind(models.TextChoices):
-        NEW = "new", "Ny"
-        CHANGED = "changed", "Ändrad"
-        REMOVED = "removed", "Borttagen"
+        NEW = "new", _("Ny")
+        CHANGED = "changed", _("Ändrad")
+        REMOVED = "removed", _("Borttagen")
 
     class Entity(models.TextChoices):
-        VOUCHER = "voucher", "Verifikation"
-        ACCOUNT = "account", "Konto"
-        BALANCE = "balance", "Saldo"
-        PERIOD_BALANCE = "period_balance", "Periodsaldo"
-        LOCKED_PERIOD = "locked_period", "Låst period"
-        REGISTER = "register", "Register"
+        VOUCHER = "voucher", _("Verifikation")
+        ACCOUNT = "account", _("Konto")
+        BALANCE = "balance", _("Saldo")
+        PERIOD_BALANCE = "period_balance", _("Periodsaldo")
+        LOCKED_PERIOD = "locked_period", _("Låst period")
+        REGISTER = "register", _("Register")
 
     run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="changes")
     entity = models.CharField(max_length=14, choices=Entity.choices)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bokslut.firms.models import Client
 from bokslut.integrations.models import Connection, ConnectionStatus
-from bokslut.integrations.sync_settings import SCOPE_LABELS
+from bokslut.integrations.sync_settings import scope_label
 from bokslut.web.status import ClientStatus, ConnectionState, client_statuses
 
 __all__ = ["FortnoxCard", "ScopeLine", "fortnox_card"]
@@ -105,8 +105,8 @@ def _scopes(connection: Connection | None) -> list[ScopeLine]:
     checked = connection.licences_checked_at is not None
     licences = set(connection.licences or [])
     return [
-        ScopeLine(code, SCOPE_LABELS.get(code, code), (code in licences) if checked else None)
-        for code in sorted(connection.scopes or [], key=lambda c: SCOPE_LABELS.get(c, c))
+        ScopeLine(code, scope_label(code), (code in licences) if checked else None)
+        for code in sorted(connection.scopes or [], key=scope_label)
     ]
 
 
