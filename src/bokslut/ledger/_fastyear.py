@@ -73,6 +73,9 @@ class StreamRouter:
         self._sha256 = sha256
         self._state = "waiting"  # → "streaming" or "off"
         self._seen: set[tuple[str, str]] = set()
+        self._year_count = 0
+        self._current = 0
+        self._in_current: dict[dt.date | None, bool] = {}
         self.stream: YearStream | None = None
         self.opened: OpenedYear | None = None
 
@@ -84,11 +87,20 @@ class StreamRouter:
         if not years:
             self._state = "off"  # a 4I file without #RAR: its years are the client's
             return False
-        current = current_index(years)
-        index = year_containing(entry.date, years)
-        if (current if index is None else index) != current:
+        if len(years) != self._year_count:
+            # Dates are looked up once per set of years (a few hundred dates, a million
+            # vouchers); a file that changes its years later fails the final check anyway.
+            self._year_count = len(years)
+            self._current = current_index(years)
+            self._in_current.clear()
+        date = entry.date
+        in_current = self._in_current.get(date)
+        if in_current is None:
+            index = year_containing(date, years)
+            in_current = self._in_current[date] = index is None or index == self._current
+        if not in_current:
             return False
-        if self._state == "waiting" and not self._start(years[current], current):
+        if self._state == "waiting" and not self._start(years[self._current], self._current):
             self._state = "off"
             return False
         if entry.number:

@@ -22,6 +22,7 @@ Which year gets what:
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import gc
 import hashlib
 import os
@@ -423,8 +424,14 @@ def _plan_years(result: Scan, client: Client | None) -> list[YearPlan]:
         return _plan_without_years(result, client)
     current = current_index(years)
     assigned: dict[int, set[int]] = {index: set() for index in years}
+    # A year has a few hundred dates and a big file a million vouchers: look each date up once.
+    index_of: dict[dt.date | None, int | None] = {}
     for position, entry in enumerate(result.vouchers):
-        index = year_containing(entry.date, years)
+        date = entry.date
+        if date in index_of:
+            index = index_of[date]
+        else:
+            index = index_of[date] = year_containing(date, years)
         if index is None:
             index = current
             result.issues.append(
