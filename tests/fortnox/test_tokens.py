@@ -77,6 +77,32 @@ def test_reused_refresh_token_is_refused_as_needs_reauthorization(
     assert "Anslut" in raised.value.user_message
 
 
+def test_token_still_refused_after_refreshing_needs_reauthorization(
+    fake: FakeFortnox, make_client, clock: FakeClock
+) -> None:
+    fake.add(
+        "GET",
+        "/3/companyinformation",
+        httpx.Response(401, content=fixture_bytes("error_unauthorized.json")),
+    )
+    counter = iter(range(1, 100))
+
+    def rotate(request: httpx.Request) -> httpx.Response:
+        n = next(counter)
+        return httpx.Response(
+            200, json={"access_token": f"a{n}", "refresh_token": f"r{n}", "expires_in": 3600}
+        )
+
+    fake.add("POST", "/oauth-v1/token", rotate)
+    client = make_client(oauth=oauth_on(fake, clock))
+    with pytest.raises(NeedsReauthorization):
+        client.company_information()
+    # A bounded number of refreshes (another process may have used up the first new token),
+    # then the consent is taken as gone rather than refreshing forever.
+    assert len(fake.calls("POST", "/oauth-v1/token")) == 3
+    assert len(fake.calls("GET", "/3/companyinformation")) == 4
+
+
 def test_proactive_refresh_before_expiry(fake: FakeFortnox, make_client, clock: FakeClock) -> None:
     fake.json("GET", "/3/companyinformation", "companyinformation.json")
     fake.add(

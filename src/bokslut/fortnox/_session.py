@@ -38,6 +38,11 @@ Params = Mapping[str, str | int]
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
+#: Refreshes allowed within one request. More than one, because another process sharing the
+#: tenant may refresh (and use up or replace) the token between our refresh and our retry;
+#: a token that is still refused after that means the consent itself is gone.
+_MAX_REFRESHES = 3
+
 class OutcomeUnknown(FortnoxError):
     """A non-idempotent request failed after it may have reached Fortnox."""
 
@@ -76,7 +81,7 @@ class Session:
         raises :class:`OutcomeUnknown` instead of being retried.
         """
         attempt = 0
-        refreshed = False
+        refreshes = 0
         while True:
             attempt += 1
             retry = attempt > 1
@@ -94,12 +99,12 @@ class Session:
                 self._backoff_or_raise(attempt, exc, rate_limited=False)
                 continue
             except _Unauthorized as exc:
-                if refreshed:
+                if refreshes >= _MAX_REFRESHES:
                     raise NeedsReauthorization(
-                        "Fortnox refused a freshly refreshed token", status_code=401
+                        "Fortnox refused freshly refreshed tokens", status_code=401
                     ) from None
                 self.tokens.refresh(exc.stale)
-                refreshed = True
+                refreshes += 1
                 attempt -= 1  # a token refresh is not a failed attempt
                 continue
             status = response.status_code
@@ -123,7 +128,7 @@ class Session:
     def stream(self, path: str, *, endpoint: str, params: Params | None = None) -> Iterator[bytes]:
         """The body of a GET as chunks. Retries until the first chunk; not after it."""
         attempt = 0
-        refreshed = False
+        refreshes = 0
         yielded = False
         while True:
             attempt += 1
@@ -151,12 +156,12 @@ class Session:
                     raise UnexpectedResponse(f"download broke off ({type(exc).__name__})") from exc
                 self._backoff_or_raise(attempt, exc, rate_limited=False)
             except _Unauthorized as exc:
-                if refreshed:
+                if refreshes >= _MAX_REFRESHES:
                     raise NeedsReauthorization(
-                        "Fortnox refused a freshly refreshed token", status_code=401
+                        "Fortnox refused freshly refreshed tokens", status_code=401
                     ) from None
                 self.tokens.refresh(exc.stale)
-                refreshed = True
+                refreshes += 1
                 attempt -= 1
 
     @contextmanager
