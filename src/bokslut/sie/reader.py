@@ -46,7 +46,7 @@ from bokslut.sie.model import (
 )
 from bokslut.sie.validation import Validator
 
-__all__ = ["KNOWN_LABELS", "SieReader", "read_document"]
+__all__ = ["KNOWN_LABELS", "SieReader", "accelerated", "read_document", "use_accelerator"]
 
 #: Bytes read per chunk: large enough that per-chunk overhead vanishes, small enough that
 #: memory stays flat however large the file.
@@ -202,6 +202,51 @@ _make_voucher: Callable[..., Voucher] = (
     if Voucher.__slots__ == _VOUCHER_FIELDS
     else Voucher
 )
+
+
+# --- Optional C accelerator ----------------------------------------------------------------
+# bokslut.sie._speedups (built from _speedups.c when a compiler is at hand) reads whole
+# vouchers of the common shape in C and hands back finished Voucher objects; it leaves
+# every other line to the Python code below, so the items, issues and line numbers are the
+# same with or without it. BOKSLUT_SIE_PURE=1 turns it off (as does use_accelerator).
+
+_ScanLines = Callable[
+    [list[str], bool, int, dict[str, date], dict[str, tuple[ObjectRef, ...]], int],
+    list[str | Voucher],
+]
+
+
+def _load_accelerator() -> _ScanLines | None:
+    if VoucherRow.__slots__ != _ROW_FIELDS or Voucher.__slots__ != _VOUCHER_FIELDS:
+        return None  # the model changed shape: the C side would fill the wrong slots
+    try:
+        from bokslut.sie import _speedups
+    except ImportError:
+        return None
+    _speedups.configure(VoucherRow, _ROW_FIELDS, Voucher, _VOUCHER_FIELDS, _NORMAL, Decimal)
+    return _speedups.scan_lines
+
+
+_BUILT_ACCELERATOR: Final = _load_accelerator()
+_scan_lines: _ScanLines | None = (
+    None if os.environ.get("BOKSLUT_SIE_PURE") == "1" else _BUILT_ACCELERATOR
+)
+
+
+def accelerated() -> bool:
+    """Whether readers created from now on use the compiled accelerator."""
+    return _scan_lines is not None
+
+
+def use_accelerator(enabled: bool) -> bool:
+    """Turn the compiled accelerator on or off for readers started from now on.
+
+    Returns whether it is on afterwards: asking for it when it was not built (no compiler
+    at install time) leaves the pure-Python path in use and returns False.
+    """
+    global _scan_lines
+    _scan_lines = _BUILT_ACCELERATOR if enabled else None
+    return _scan_lines is not None
 
 
 def _source_name(source: Source) -> str | None:
@@ -369,6 +414,7 @@ class SieReader:
         records = 0
         refs_cache = self._refs_cache
         new_voucher = _make_voucher
+        scan_lines = _scan_lines
 
         while True:
             chunk = stream.read(CHUNK_SIZE)
@@ -382,7 +428,31 @@ class SieReader:
                 text = text.replace("\r\n", "\n")
             lines = text.split("\n")
             pending = "" if final else lines.pop()
+            if scan_lines is not None and ksumma is None and "#KSUMMA" not in text:
+                # Typed as str lines for the loop below, which tells the vouchers apart.
+                lines = scan_lines(  # type: ignore[assignment]
+                    lines,
+                    head is None and rtrans is None,
+                    lineno + 1,
+                    date_cache,
+                    refs_cache,
+                    _CACHE_LIMIT,
+                )
             for line in lines:
+                if line.__class__ is not str:
+                    # A whole voucher read by the accelerator: #VER, {, its rows and }.
+                    voucher: Voucher = line  # type: ignore[assignment]
+                    lineno = voucher.line + len(voucher.rows) + 2  # type: ignore[operator]
+                    records += 1
+                    seen_content = True
+                    if feed_voucher is not None:
+                        assert validator is not None
+                        mark = len(validator.issues)
+                        feed_voucher(voucher)
+                        if len(validator.issues) != mark:
+                            self._take_validator_issues(mark)
+                    yield voucher
+                    continue
                 lineno += 1
                 # Fast paths for the four lines a voucher is made of, in the shapes real
                 # files write. Each one either reads its line completely (and continues)
