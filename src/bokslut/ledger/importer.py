@@ -1,11 +1,19 @@
 """Import SIE files into the ledger store: validate everything, then one transaction per year.
 
-The import runs in two passes. The first reads and validates the whole file, spooling
-its vouchers (encoded, hashed) to a temporary file; if anything is wrong, nothing has been
-written and :class:`SieImportError` carries the problems. The second pass writes one
-financial year per ``transaction.atomic()``, oldest first, comparing each record with the
-database by identity so that a re-import changes nothing and a newer export of the same
-year changes exactly what differs (see :mod:`bokslut.ledger._yearwrite`).
+The import reads and validates the whole file once, spooling its vouchers (encoded,
+hashed) to a temporary file; if anything is wrong, nothing is kept and
+:class:`SieImportError` carries the problems. Then it writes one financial year per
+transaction, comparing each record with the database by identity so that a re-import
+changes nothing and a newer export of the same year changes exactly what differs (see
+:mod:`bokslut.ledger._yearwrite`).
+
+Fast path: when the file's current year does not exist yet, there is nothing to compare
+its vouchers with, so they are not spooled but written while the file is still being
+read, in that year's own transaction, on a writer thread with its own connection (or
+inline, inside a caller's transaction); the transaction commits only after the whole
+file has been validated and the year's chart and balances written, and is rolled back
+otherwise (see :mod:`bokslut.ledger._fastyear`). That year is committed first, the
+other years after it, oldest first.
 
 Which year gets what:
 
