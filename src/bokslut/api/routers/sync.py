@@ -27,7 +27,7 @@ from bokslut.api.schemas import (
 from bokslut.automation.tasks import sync_client
 from bokslut.integrations.models import Connection
 from bokslut.sync.models import SyncRun
-from bokslut.sync.run_progress import run_area_progress
+from bokslut.sync.run_progress import ENGINE_ORDER, run_area_progress
 from bokslut.sync.selectors import run_list
 
 router = Router(tags=["synkning"])
@@ -133,9 +133,10 @@ def sync_runs_detail(request: HttpRequest, client_id: int, run_id: int) -> SyncR
     return SyncRunDetailOut(
         **base,
         areas=[str(a) for a in run.areas or []],
+        # In the engine's order: PostgreSQL's jsonb does not keep the order keys were written.
         counts=[
             AreaCountOut(area=str(area), **_int_fields(numbers))
-            for area, numbers in counts.items()
+            for area, numbers in sorted(counts.items(), key=lambda item: _area_rank(item[0]))
             if isinstance(numbers, dict)
         ],
         paths={str(k): str(v) for k, v in (run.paths or {}).items()},
@@ -171,6 +172,12 @@ def _run_out(run: SyncRun) -> SyncRunOut:
             ],
         ),
     )
+
+
+def _area_rank(area: object) -> tuple[int, str]:
+    """Known areas in the engine's order, then any other key by name."""
+    name = str(area)
+    return (ENGINE_ORDER.index(name), "") if name in ENGINE_ORDER else (len(ENGINE_ORDER), name)
 
 
 def _int_fields(numbers: dict[str, Any]) -> dict[str, int]:
