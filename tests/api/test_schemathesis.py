@@ -3,10 +3,13 @@ app must never answer with a server error (nor break its own schema)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.core.result import Ok
 
@@ -16,6 +19,21 @@ from bokslut.wsgi import application
 from .conftest import FirmWorld
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """Calling the WSGI app directly fires request_started/finished, whose handler closes
+    the database connection (on PostgreSQL, the one holding the test's transaction). Django's
+    own test client disconnects it the same way for the duration of a request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
 
 #: Path ids replaced by the firm's real ones for even generated values, so half the cases
 #: reach real data (filters on real vouchers) instead of stopping at a 404.
