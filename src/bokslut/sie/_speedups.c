@@ -729,17 +729,21 @@ done:
     return status;
 }
 
-/* Does the Python path start a voucher on this line? (Then the reader is inside a voucher
- * until a "}" line.) Generous on purpose: a false "yes" only costs speed. */
+/* Does the stripped line start with `label`? Generous on purpose: a false "yes" only
+ * costs speed. */
 static int
-may_open_voucher(const Line *line)
+label_is(const Line *line, const char *label)
 {
     Py_ssize_t p = 0;
     while (p < line->len && Py_UNICODE_ISSPACE(at(line, p))) {
         p++;
     }
-    return line->len - p >= 4 && at(line, p) == '#' && at(line, p + 1) == 'V' &&
-           at(line, p + 2) == 'E' && at(line, p + 3) == 'R';
+    for (Py_ssize_t i = 0; label[i]; i++, p++) {
+        if (p >= line->len || at(line, p) != (Py_UCS4)(unsigned char)label[i]) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 PyDoc_STRVAR(scan_lines_doc,
@@ -747,7 +751,8 @@ PyDoc_STRVAR(scan_lines_doc,
 "--\n\n"
 "The lines of one chunk with every voucher of the common shape replaced by its Voucher.\n\n"
 "``clean`` says the reader is outside any voucher (and any #KSUMMA region) at the first\n"
-"line; ``first_lineno`` is that line's number. Other lines are returned as they are.");
+"line; ``first_lineno`` is that line's number. Other lines are returned as they are, and\n"
+"all lines from a #KSUMMA record on (its checksum covers the text of every line).");
 
 static PyObject *
 scan_lines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
@@ -805,8 +810,17 @@ scan_lines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (PyList_Append(out, item) < 0) {
             goto error;
         }
+        if (label_is(&line, "#KSUMMA")) {
+            /* A checksum region may open here: the rest of the chunk is the Python path's. */
+            for (i++; i < count; i++) {
+                if (PyList_Append(out, PyList_GET_ITEM(lines, i)) < 0) {
+                    goto error;
+                }
+            }
+            break;
+        }
         if (clean) {
-            clean = !may_open_voucher(&line);
+            clean = !label_is(&line, "#VER");
         }
         else {
             /* A bare "}" ends whatever voucher the Python path was reading. */

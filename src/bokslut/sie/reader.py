@@ -428,7 +428,7 @@ class SieReader:
                 text = text.replace("\r\n", "\n")
             lines = text.split("\n")
             pending = "" if final else lines.pop()
-            if scan_lines is not None and ksumma is None and "#KSUMMA" not in text:
+            if scan_lines is not None and ksumma is None:
                 # Typed as str lines for the loop below, which tells the vouchers apart.
                 lines = scan_lines(  # type: ignore[assignment]
                     lines,
