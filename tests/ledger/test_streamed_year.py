@@ -179,16 +179,16 @@ def test_duplicate_number_in_a_streamed_year_is_refused_and_nothing_kept(
 def test_failing_database_write_mid_stream_raises_and_keeps_nothing(
     monkeypatch: pytest.MonkeyPatch, small_batches: None
 ) -> None:
-    original = NewVoucherWriter.write
+    original = NewVoucherWriter.write_prepared
     batches: list[int] = []
 
-    def failing(self: NewVoucherWriter, batch: list[Any]) -> None:
-        batches.append(len(batch))
+    def failing(self: NewVoucherWriter, prepared: Any) -> None:
+        batches.append(1)
         if len(batches) == 3:
             raise RuntimeError("disk full")
-        original(self, batch)
+        original(self, prepared)
 
-    monkeypatch.setattr(NewVoucherWriter, "write", failing)
+    monkeypatch.setattr(NewVoucherWriter, "write_prepared", failing)
 
     with pytest.raises(RuntimeError, match="disk full"):
         import_sie_document(_many_vouchers(sample_document(), 20), name="test.se")

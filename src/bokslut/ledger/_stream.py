@@ -78,8 +78,9 @@ class NewVoucherWriter:
         r_cols = columns_of(m.VoucherRow, ("voucher", "year", "position", *_ROW_FIELDS, "source"))
         self._voucher_columns = ", ".join(qn(c) for c in v_cols)
         self._row_columns = ", ".join(qn(c) for c in r_cols)
-        self._write: Callable[[list[EncodedVoucher]], None]
-        if self.connection.vendor == "sqlite":
+        self._write: Callable[[Any], None]
+        self._sqlite = self.connection.vendor == "sqlite"
+        if self._sqlite:
             self._prepare_sqlite(voucher_table, row_table)
             self._write = self._write_sqlite
         elif self.connection.vendor == "postgresql":
@@ -88,14 +89,34 @@ class NewVoucherWriter:
         else:  # pragma: no cover -- the project supports SQLite and PostgreSQL
             raise NotImplementedError(self.connection.vendor)
 
-    def write(self, batch: list[EncodedVoucher]) -> None:
-        """Insert ``batch`` (in order) and count its vouchers, rows and movements."""
-        self._write(batch)
+    def prepare(self, batch: list[EncodedVoucher]) -> Any:
+        """Count ``batch`` in and turn it into what :meth:`write_prepared` sends.
+
+        Pure Python, no database: the reading thread calls it, so that the writer thread
+        spends its time in the database with the GIL released (SQLite), or in COPY.
+        """
         self.vouchers += len(batch)
+        movements = self.movements
         for voucher in batch:
             rows = voucher[8]
             self.rows += len(rows)
-            self.movements.add_rows(rows)
+            movements.add_rows(rows)
+        if not self._sqlite:
+            return batch
+        payload = json.dumps(
+            ([v[:8] for v in batch], [v[8] for v in batch]),
+            separators=(",", ":"),
+            check_circular=False,
+        )
+        return len(batch), payload
+
+    def write_prepared(self, prepared: Any) -> None:
+        """Insert a batch that :meth:`prepare` made (on the writing connection)."""
+        self._write(prepared)
+
+    def write(self, batch: list[EncodedVoucher]) -> None:
+        """Count and insert ``batch`` in one go."""
+        self.write_prepared(self.prepare(batch))
 
     # -- SQLite: one JSON text per batch, expanded by json_each ----------------------------
 
@@ -126,17 +147,13 @@ class NewVoucherWriter:
             "ORDER BY r.value ->> 1, r.value ->> 5, v.key, r.key"
         )
 
-    def _write_sqlite(self, batch: list[EncodedVoucher]) -> None:
-        payload = json.dumps(
-            ([v[:8] for v in batch], [v[8] for v in batch]),
-            separators=(",", ":"),
-            check_circular=False,
-        )
+    def _write_sqlite(self, prepared: tuple[int, str]) -> None:
+        count, payload = prepared
         params = (self._next_id, self.year_id, self.source_id, payload)
         raw = self.connection.connection
         raw.execute(self._voucher_sql, params)
         raw.execute(self._row_sql, params)
-        self._next_id += len(batch)
+        self._next_id += count
 
     # -- PostgreSQL: COPY per batch ----------------------------------------------------------
 
@@ -202,4 +219,5 @@ class YearStream:
         if self._batch:
             batch, self._batch = self._batch, []
             writer = self.writer
-            self.runner.submit(lambda: writer.write(batch))
+            prepared = writer.prepare(batch)
+            self.runner.submit(lambda: writer.write_prepared(prepared))
