@@ -13,8 +13,12 @@ ensure_venv() {
     say "Creating virtual environment in .venv"
     python3 -m venv "$VENV" || { echo "python3 -m venv failed: install python3-venv (apt-get install python3-venv)" >&2; exit 1; }
   fi
-  # Reinstall only when pyproject.toml changed since the last install.
-  if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
+  # Reinstall only when the packaging or the C accelerator changed since the last install.
+  local changed=""
+  for f in "$ROOT/pyproject.toml" "$ROOT/setup.py" "$ROOT"/src/bokslut/sie/_speedups.c; do
+    if [ -f "$f" ] && [ "$f" -nt "$stamp" ]; then changed=1; fi
+  done
+  if [ ! -f "$stamp" ] || [ -n "$changed" ]; then
     say "Installing bokslut and its dependencies ($extras)"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
     "$VENV/bin/python" -m pip install --quiet -e "$ROOT[$extras]"
