@@ -41,6 +41,13 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--vouchers", type=int, default=20, help="vouchers per year")
     parser.add_argument("--backend", choices=("db", "rq"), default="db")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/12")
+    parser.add_argument(
+        "--check-budget",
+        type=int,
+        default=None,
+        help="Fortnox requests the avstämning checks after each sync may make per year "
+        "(BOKSLUT_FORTNOX_CHECK_BUDGET; default: the setting's own)",
+    )
     return parser.parse_args(argv)
 
 
@@ -57,6 +64,8 @@ def _environment(
     )
     if args.backend == "rq":
         env["BOKSLUT_REDIS_URL"] = args.redis_url
+    if args.check_budget is not None:
+        env["BOKSLUT_FORTNOX_CHECK_BUDGET"] = str(args.check_budget)
     database_url = os.environ.get("BOKSLUT_DATABASE_URL", "")
     if database_url.startswith("postgres"):
         import psycopg
@@ -175,6 +184,9 @@ def _measure(
             "requests_recorded": sum(run.request_total for run in runs),
             "requests_max_per_client": max((run.request_total for run in runs), default=0),
             "requests_seen_by_sandbox": stats.get("requests"),
+            # Requests the SyncRuns do not record (token grants, the checks run after each
+            # sync) show up only here.
+            "sandbox_requests_by_endpoint": stats.get("by_endpoint"),
             "changes": changes,
             "errors": sorted({run.error for run in runs if run.error})[:5],
         }
@@ -188,6 +200,7 @@ def _measure(
         "backend": args.backend,
         "database": "postgresql" if "BOKSLUT_DATABASE_URL" in env else "sqlite",
         "vouchers_per_year": args.vouchers,
+        "check_budget": args.check_budget,
         "cpu_count": os.cpu_count(),
         "first_sync": first,
         "no_change": no_change,
