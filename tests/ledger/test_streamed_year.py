@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.db.models import Count, Sum
 
 from bokslut.firms.models import Client
@@ -265,3 +267,18 @@ def test_movements_follow_a_newer_export_with_new_changed_and_removed_vouchers()
 
     assert _stored_movements(first.client_id) == _movements_from_rows(first.client_id)
     assert (dt.date(2024, 1, 1), "2440") in _stored_movements(first.client_id)
+
+
+def test_sqlite_before_3_38_gets_the_same_rows_through_json_extract(
+    monkeypatch: pytest.MonkeyPatch, small_batches: None
+) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("the json_each batches are SQLite's")
+    expected = _many_vouchers(sample_document(), 6)
+    plain = without_ids(ledger_snapshot(_plain_import(monkeypatch, expected)))
+    _clear()
+    monkeypatch.setattr(_stream, "sqlite3", SimpleNamespace(sqlite_version_info=(3, 37, 2)))
+
+    summary = import_sie_document(_many_vouchers(sample_document(), 6), name="test.se")
+
+    assert without_ids(ledger_snapshot(summary.client_id)) == plain

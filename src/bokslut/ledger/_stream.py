@@ -17,6 +17,7 @@ Per-account movement totals are kept as the rows go by (see :mod:`._movements`).
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -55,6 +56,14 @@ _ROW_FIELDS = (
     "quantity",
     "signature",
 )
+
+
+def _json_item(array: str, index: int) -> str:
+    """SQL for element ``index`` of a JSON array as an SQL value (text, integer or NULL)."""
+    # ->> needs SQLite 3.38; json_extract() gives the same values for scalars.
+    if sqlite3.sqlite_version_info >= (3, 38):
+        return f"{array} ->> {index}"
+    return f"json_extract({array}, '$[{index}]')"
 
 
 class NewVoucherWriter:
@@ -130,12 +139,12 @@ class NewVoucherWriter:
         # [[header, …], [[row, …], …]], the vouchers' headers and their rows apart, so
         # that SQLite parses each small array once instead of a whole voucher per field.
         # Ids follow the array index: SQLite's write lock is ours until the commit.
-        header = ", ".join(f"v.value ->> {i}" for i in range(len(_VOUCHER_FIELDS)))
+        header = ", ".join(_json_item("v.value", i) for i in range(len(_VOUCHER_FIELDS)))
         self._voucher_sql = (
             f"INSERT INTO {voucher_table} ({self._voucher_columns}) "  # noqa: S608
             f"SELECT ?1 + v.key, ?2, {header}, ?3 FROM json_each(?4, '$[0]') AS v"
         )
-        fields = ", ".join(f"r.value ->> {i}" for i in range(len(_ROW_FIELDS)))
+        fields = ", ".join(_json_item("r.value", i) for i in range(len(_ROW_FIELDS)))
         # Rows go in sorted by (account, booking date): the (year, account, booking_date)
         # index then grows at a few neighbouring places instead of a hundred scattered
         # ones, which saves about a sixth of the insert's time. Ties keep file order, so
@@ -144,7 +153,7 @@ class NewVoucherWriter:
             f"INSERT INTO {row_table} ({self._row_columns}) "  # noqa: S608
             f"SELECT ?1 + v.key, ?2, r.key + 1, {fields}, ?3 "
             "FROM json_each(?4, '$[1]') AS v, json_each(v.value) AS r "
-            "ORDER BY r.value ->> 1, r.value ->> 5, v.key, r.key"
+            f"ORDER BY {_json_item('r.value', 1)}, {_json_item('r.value', 5)}, v.key, r.key"
         )
 
     def _write_sqlite(self, prepared: tuple[int, str]) -> None:
