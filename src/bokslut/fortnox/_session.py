@@ -43,6 +43,7 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 #: a token that is still refused after that means the consent itself is gone.
 _MAX_REFRESHES = 3
 
+
 class OutcomeUnknown(FortnoxError):
     """A non-idempotent request failed after it may have reached Fortnox."""
 
