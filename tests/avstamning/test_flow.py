@@ -11,10 +11,12 @@ from django.conf import settings
 
 from bokslut.avstamning import services
 from bokslut.avstamning.models import Attachment, ChangeFlag, CheckRun, UnderlagItem
+from bokslut.avstamning.receivers import after_sync
 from bokslut.avstamning.selectors import Status, cell_get
 from bokslut.ledger.models import Balance
 from bokslut.money import from_ore
 from bokslut.registers.models import CustomerInvoice
+from bokslut.sync.models import SyncRun
 
 from .camt import camt053
 from .conftest import Synced
@@ -158,3 +160,21 @@ def test_a_bank_statement_cannot_reconcile_the_customer_account(synced: Synced) 
             reconciliation=rec, file_name="x.xml", file_data=camt053(Decimal(1), synced.year.end)
         )
     assert ChangeFlag.objects.count() == 0
+
+
+def test_a_sync_that_changes_nothing_reruns_no_checks(synced: Synced) -> None:
+    before = CheckRun.objects.filter(client=synced.world.client).count()
+    synced.sync()
+    assert CheckRun.objects.filter(client=synced.world.client).count() == before
+
+
+def test_a_sync_with_new_vouchers_checks_the_year_they_landed_in(synced: Synced) -> None:
+    before = CheckRun.objects.filter(client=synced.world.client).count()
+    # A run that wrote the year, as the engine records it.
+    run = SyncRun.objects.filter(client=synced.world.client).latest("pk")
+    run.paths = {str(synced.year.start): "sie"}
+
+    after_sync(sender=SyncRun, run=run)
+    runs = CheckRun.objects.filter(client=synced.world.client)
+    assert runs.count() == before + 1
+    assert runs.latest("pk").year_start == synced.year.start

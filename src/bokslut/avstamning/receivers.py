@@ -17,19 +17,43 @@ logger = logging.getLogger(__name__)
 
 @receiver(sync_finished, dispatch_uid="avstamning_after_sync")
 def after_sync(sender: Any, run: SyncRun, **kwargs: Any) -> None:
-    """Checks for every year the run wrote (or, if none, the latest), then sign-off flags."""
+    """Checks for the years the run wrote, then sign-off flags.
+
+    A sync that changed nothing reruns no checks (their inputs are the same, and the
+    Fortnox UB sample would cost requests on every nightly no-change sync); a change only in
+    the registers or the locked period checks the latest year; a client never checked before
+    gets its latest year checked.
+    """
     from bokslut.avstamning.checks import checks_run
     from bokslut.avstamning.models import CheckRun
     from bokslut.avstamning.services import signoffs_verify
 
     years = FinancialYear.objects.filter(client=run.client)
-    starts = []
-    for key in run.paths or {}:
+    written = []
+    for key, path in (run.paths or {}).items():
+        if path == "unchanged":
+            continue
         try:
-            starts.append(dt.date.fromisoformat(key))
+            written.append(dt.date.fromisoformat(key))
         except ValueError:
             continue
-    chosen = list(years.filter(start__in=starts)) or list(years.order_by("-start")[:1])
+    chosen = list(years.filter(start__in=written))
+    latest = years.order_by("-start").first()
+    if not chosen and latest is not None:
+        never_checked = not CheckRun.objects.filter(
+            client=run.client, year_start=latest.start
+        ).exists()
+        if never_checked or _changed_anything(run):
+            chosen = [latest]
     for year in chosen:
         checks_run(client=run.client, year=year, trigger=CheckRun.Trigger.SYNC, sync_run=run)
     signoffs_verify(client=run.client, sync_run=run)
+
+
+def _changed_anything(run: SyncRun) -> bool:
+    """Whether any area of ``run`` brought something new, changed or removed."""
+    return any(
+        counts.get("new") or counts.get("changed") or counts.get("removed")
+        for counts in (run.counts or {}).values()
+        if isinstance(counts, dict)
+    )
