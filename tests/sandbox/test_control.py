@@ -63,3 +63,9 @@ def test_stats_count_requests_per_endpoint(
 def test_unknown_control_path_is_404(http: httpx.Client) -> None:
     assert http.get("/control/nothing").status_code == 404
     assert http.patch("/control/companies/9/accounts/1930", json={}).status_code == 404
+
+
+def test_latency_set_through_the_control_api_is_answered_and_kept(http: httpx.Client) -> None:
+    answer = http.patch("/control/faults", json={"latency_ms": [20, 40]})
+    assert answer.status_code == 200, answer.text
+    assert http.get("/control/faults").json()["latency_ms"] == [20, 40]

@@ -59,6 +59,8 @@ def _plain(value: object) -> JsonValue:
     if isinstance(value, float):
         # Fault settings are not money; render them via their shortest text, never float math.
         return Decimal(repr(value))
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
     return value
 
 
