@@ -25,10 +25,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         scheduler_id = f"scheduler:{new_holder_name()}"
         while True:
-            close_old_connections()
             slots = enqueue_due(scheduler_id=scheduler_id)
             if slots or options["verbosity"] >= 2:
                 self.stdout.write(f"{len(slots)} synkningar lagda i kön")
             if options["once"]:
                 return
+            # A loop that runs for days must not keep a connection the database dropped;
+            # not before the first round, so a caller's connection (and transaction) stays.
+            close_old_connections()
             time.sleep(options["interval"])
