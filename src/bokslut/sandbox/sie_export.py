@@ -8,8 +8,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from bokslut.sandbox.store import Company, YearData
-from bokslut.sie.model import Balance, BalanceKind, Document, FinancialYear, Voucher
+from bokslut.sandbox.store import Company, PeriodKey, YearData
+from bokslut.sie.model import (
+    Balance,
+    BalanceKind,
+    Document,
+    FinancialYear,
+    ObjectBalance,
+    ObjectRef,
+    PeriodBalance,
+    Voucher,
+)
 from bokslut.sie.writer import write_document
 
 __all__ = ["SIE_TYPES", "export_document", "export_sie"]
@@ -34,6 +43,60 @@ def _shifted_balances(year: YearData, index: int) -> list[Balance]:
         else:
             start = year.opening.get(account, Decimal(0)) if kind == "UB" else Decimal(0)
             balances.append(Balance(kind, index, account, start + delta))
+    return balances
+
+
+def _shifted_period_balances(year: YearData, index: int) -> list[PeriodBalance]:
+    # Posted vouchers move their month's #PSALDO (a month's movement, as the seed states it).
+    # Only kinds of rows the seed states are moved: adding #PSALDO for the posted vouchers
+    # alone to a seed without them would make their sum disagree with UB - IB.
+    balances = [replace(b, year=index) for b in year.period_balances]
+    if not year.period_delta:
+        return balances
+    quiet = year.seed_was_quiet()
+    per_account = quiet or any(b.kind == "PSALDO" and not b.objects for b in balances)
+    per_object = quiet or any(b.kind == "PSALDO" and b.objects for b in balances)
+    positions: dict[PeriodKey, int] = {}
+    for position, balance in enumerate(balances):
+        if balance.kind == "PSALDO":
+            positions.setdefault((balance.period, balance.account, balance.objects), position)
+    for key, delta in year.period_delta.items():
+        period, account, objects = key
+        if not delta or not (per_object if objects else per_account):
+            continue
+        found = positions.get(key)
+        if found is None:
+            positions[key] = len(balances)
+            balances.append(PeriodBalance("PSALDO", index, period, account, objects, delta))
+        else:
+            balances[found] = replace(balances[found], amount=balances[found].amount + delta)
+    return balances
+
+
+def _shifted_object_balances(year: YearData, index: int) -> list[ObjectBalance]:
+    # Rows with objects move #OUB of (account, object); #OIB is the opening and stays.
+    balances = [replace(b, year=index) for b in year.object_balances]
+    if not year.object_delta or not (balances or year.seed_was_quiet()):
+        return balances
+    closing: dict[tuple[str, ObjectRef], int] = {}
+    opening: dict[tuple[str, ObjectRef], Decimal] = {}
+    for position, balance in enumerate(balances):
+        key = (balance.account, balance.object)
+        if balance.kind == "OUB":
+            closing.setdefault(key, position)
+        else:
+            opening.setdefault(key, balance.amount)
+    for key, delta in year.object_delta.items():
+        if not delta:
+            continue
+        found = closing.get(key)
+        if found is None:
+            account, ref = key
+            start = opening.get(key, Decimal(0))
+            closing[key] = len(balances)
+            balances.append(ObjectBalance("OUB", index, account, ref, start + delta))
+        else:
+            balances[found] = replace(balances[found], amount=balances[found].amount + delta)
     return balances
 
 
@@ -70,15 +133,15 @@ def export_document(company: Company, year: YearData, sie_type: int, today: date
     if previous is not None:
         document.balances += _shifted_balances(previous, -1)
     if sie_type >= 2:
-        document.period_balances = [replace(b, year=0) for b in year.period_balances]
+        document.period_balances = _shifted_period_balances(year, 0)
         if previous is not None:
-            document.period_balances += [replace(b, year=-1) for b in previous.period_balances]
+            document.period_balances += _shifted_period_balances(previous, -1)
         if sie_type == 2:
             document.period_balances = [b for b in document.period_balances if not b.objects]
     if sie_type >= 3:
-        document.object_balances = [replace(b, year=0) for b in year.object_balances]
+        document.object_balances = _shifted_object_balances(year, 0)
         if previous is not None:
-            document.object_balances += [replace(b, year=-1) for b in previous.object_balances]
+            document.object_balances += _shifted_object_balances(previous, -1)
     if sie_type == 4:
         document.vouchers = [_voucher(s.voucher, s.number) for s in year.ordered_vouchers()]
     return document

@@ -2,15 +2,18 @@
 
 SIE records are kept as they were seeded (year indexes normalised to 0 inside each
 :class:`YearData`) so an export can reproduce the seed exactly; what the API adds later is
-tracked separately as ``posted_delta`` so balances move the way bookkeeping moves them.
+tracked separately (``posted_delta``, ``period_delta``, ``object_delta``) so balances move
+the way bookkeeping moves them.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from bokslut.sandbox.jsonio import JsonValue
 from bokslut.sie.model import (
@@ -29,6 +32,7 @@ __all__ = [
     "ALL_SCOPES",
     "AccountState",
     "Company",
+    "PeriodKey",
     "Record",
     "StoredVoucher",
     "YearData",
@@ -54,6 +58,11 @@ ALL_SCOPES: frozenset[str] = frozenset(
 COST_CENTRE_DIM = 1
 PROJECT_DIM = 6
 
+_K = TypeVar("_K", bound=Hashable)
+
+#: A period balance's identity: (YYYYMM, account, objects); objects is ``()`` or one object.
+PeriodKey = tuple[str, str, tuple[ObjectRef, ...]]
+
 
 @dataclass(slots=True)
 class AccountState:
@@ -76,7 +85,8 @@ class StoredVoucher:
     reference_number: str = ""
     reference_type: str = "MANUAL"
     approval_state: int = 0
-    #: Added through the API or control after seeding: moves the year's closing balances.
+    #: Added through the API or control after seeding: moves the year's closing, period and
+    #: object balances.
     posted: bool = False
 
 
@@ -97,7 +107,11 @@ class YearData:
     _ordered: list[StoredVoucher] | None = None
     opening: dict[str, Decimal] = field(default_factory=dict)
     closing: dict[str, Decimal] = field(default_factory=dict)
+    #: What posted vouchers moved, per account (UB/RES), per period (#PSALDO) and per
+    #: (account, object) (#OUB); the seed's own records stay untouched.
     posted_delta: dict[str, Decimal] = field(default_factory=dict)
+    period_delta: dict[PeriodKey, Decimal] = field(default_factory=dict)
+    object_delta: dict[tuple[str, ObjectRef], Decimal] = field(default_factory=dict)
     series_descriptions: dict[str, str] = field(default_factory=dict)
     modified: datetime = datetime(2000, 1, 1)
 
@@ -112,23 +126,56 @@ class YearData:
         return self._ordered
 
     def add_voucher(self, stored: StoredVoucher) -> None:
-        """Store ``stored``; a posted voucher moves the closing balances of its accounts."""
+        """Store ``stored``; a posted voucher moves the closing and period balances it touches.
+
+        Period balances follow the convention of the seeds (and of :mod:`bokslut.sie.generator`):
+        #PSALDO is a month's movement, stated per account and per single object, so a row with a
+        cost centre and a project moves three period balances of its month.
+        """
         self.vouchers[(stored.voucher.series, stored.number)] = stored
         self._ordered = None
-        if stored.posted:
-            for row in stored.voucher.rows:
-                if row.counts:
-                    self.closing[row.account] = (
-                        self.closing.get(row.account, Decimal(0)) + row.amount
-                    )
-                    self.posted_delta[row.account] = (
-                        self.posted_delta.get(row.account, Decimal(0)) + row.amount
-                    )
+        if not stored.posted:
+            return
+        for row in stored.voucher.rows:
+            if not row.counts:
+                continue
+            _add(self.closing, row.account, row.amount)
+            _add(self.posted_delta, row.account, row.amount)
+            for ref in row.objects:
+                _add(self.object_delta, (row.account, ref), row.amount)
+            day = row.date or stored.voucher.date
+            if day is None:
+                continue
+            period = f"{day:%Y%m}"
+            _add(self.period_delta, (period, row.account, ()), row.amount)
+            for ref in row.objects:
+                _add(self.period_delta, (period, row.account, (ref,)), row.amount)
+
+    def seed_was_quiet(self) -> bool:
+        """Whether the seed showed no movement in this year: no vouchers, UB = IB, no RES.
+
+        Then the posted vouchers are all the year's movements, so balances built from them
+        alone (#PSALDO, #OUB) are complete even where the seed stated none.
+        """
+        if any(not stored.posted for stored in self.vouchers.values()):
+            return False
+        for balance in self.balances:
+            if balance.kind == "RES" and balance.amount:
+                return False
+            if balance.kind == "UB" and balance.amount != self.opening.get(
+                balance.account, Decimal(0)
+            ):
+                return False
+        return True
 
     def next_number(self, series: str) -> int:
         """The number the next voucher of ``series`` gets."""
         numbers = [number for (code, number) in self.vouchers if code == series]
         return max(numbers, default=0) + 1
+
+
+def _add(totals: dict[_K, Decimal], key: _K, amount: Decimal) -> None:
+    totals[key] = totals.get(key, Decimal(0)) + amount
 
 
 @dataclass(slots=True)
