@@ -10,26 +10,22 @@ recorded, and the planner's memory of the year is updated.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from bokslut import fortnox as fx
 from bokslut.firms.models import Client
 from bokslut.ledger import models as m
-from bokslut.ledger.codec import objects_to_text
 from bokslut.ledger.importer import import_sie_document, import_sie_file
-from bokslut.money import to_ore
 from bokslut.registers import models as reg
 from bokslut.registers.services import register_sync
-from bokslut.sie.model import Document, Header, ObjectRef, Voucher
+from bokslut.sie.model import Document, Header, Voucher
 from bokslut.sync.changes import Diff, snapshot_years
-from bokslut.sync.jsonledger import is_result_account, voucher_movements
+from bokslut.sync.deltabalances import shift_balances
+from bokslut.sync.jsonledger import is_result_account
 from bokslut.sync.models import SyncPayload, SyncRun, YearState
 from bokslut.sync.options import BalancePolicy, ChartPolicy, SyncOptions
 
@@ -125,7 +121,7 @@ def write_delta(target: YearTarget, vouchers: list[Voucher]) -> None:
         )
         source = _claim_source(target, "delta", None)
         year = m.FinancialYear.objects.get(client=target.client, start=target.start)
-        _shift_balances(year, vouchers, source)
+        shift_balances(year, vouchers, source)
         after = snapshot_years(target.client, [target.start])
         target.diff.compare(before, after, unchanged_for={target.start})
         _remember(target, "delta", source, m.Voucher.objects.filter(year=year).count())
@@ -293,53 +289,6 @@ def _apply_balance_policy(year: m.FinancialYear, target: YearTarget) -> None:
             row.delete()
         else:
             m.Balance.objects.filter(pk=row.pk).update(amount_ore=amount)
-
-
-def _shift_balances(year: m.FinancialYear, vouchers: list[Voucher], source: m.Source) -> None:
-    """New vouchers move UB (balance accounts) or RES (result accounts) and #PSALDO."""
-    per_account, per_period = voucher_movements(vouchers)
-    for account, delta in per_account.items():
-        if not delta:
-            continue
-        kind = m.Balance.Kind.RES if is_result_account(account) else m.Balance.Kind.UB
-        updated = m.Balance.objects.filter(year=year, kind=kind, account=account).update(
-            amount_ore=F("amount_ore") + to_ore(delta)
-        )
-        if not updated:
-            start = Decimal(0)
-            if kind == m.Balance.Kind.UB:
-                ib = m.Balance.objects.filter(year=year, kind="IB", account=account).first()
-                start = Decimal(ib.amount_ore) / 100 if ib is not None else Decimal(0)
-            m.Balance.objects.create(
-                year=year,
-                kind=kind,
-                account=account,
-                amount_ore=to_ore(start + delta),
-                source=source,
-            )
-    grouped: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
-    for (period, account, objects), delta in per_period.items():
-        grouped[(period, account, _object_list(objects))] += delta
-    for (period, account, object_list), delta in grouped.items():
-        if not delta:
-            continue
-        updated = m.PeriodBalance.objects.filter(
-            year=year, kind="PSALDO", account=account, period=period, object_list=object_list
-        ).update(amount_ore=F("amount_ore") + to_ore(delta))
-        if not updated:
-            m.PeriodBalance.objects.create(
-                year=year,
-                kind="PSALDO",
-                account=account,
-                period=period,
-                object_list=object_list,
-                amount_ore=to_ore(delta),
-                source=source,
-            )
-
-
-def _object_list(objects: tuple[ObjectRef, ...]) -> str:
-    return objects_to_text(objects)
 
 
 def _remember(target: YearTarget, path_taken: str, source: m.Source, vouchers: int) -> None:
