@@ -18,7 +18,7 @@ def main(argv: list[str]) -> int:
     from django.db.models.functions import Now
 
     from automation.conftest import org_number
-    from bokslut.automation.models import SyncLease
+    from bokslut.automation.models import SyncLease, WorkerHeartbeat
     from bokslut.automation.tasks import sync_client
     from bokslut.firms.models import Client, Firm
 
@@ -36,13 +36,26 @@ def main(argv: list[str]) -> int:
         for result_id in args:
             result = sync_client.get_result(result_id)
             value = result.return_value if result.status == "SUCCESSFUL" else None
-            results.append({"status": str(result.status), "value": value})
+            error = result.errors[-1] if result.errors else None
+            results.append(
+                {
+                    "status": str(result.status),
+                    "value": value,
+                    "error_class": error.exception_class_path if error else None,
+                    "traceback": error.traceback if error else None,
+                    "finished": result.finished_at is not None,
+                }
+            )
         print(json.dumps(results))
     elif command == "lease":
         lease = SyncLease.objects.filter(client_id=int(args[0]))
         row = lease.values("holder", "generation").first()
         expired = lease.filter(Q(expires_at__lt=Now())).exists()
         print(json.dumps({"lease": row, "expired": expired}))
+    elif command == "heartbeats":
+        rows = WorkerHeartbeat.objects.order_by("worker_id")
+        expired = set(rows.filter(expires_at__lte=Now()).values_list("worker_id", flat=True))
+        print(json.dumps({row.worker_id: row.worker_id in expired for row in rows}))
     else:
         print(f"unknown command {command}", file=sys.stderr)
         return 2

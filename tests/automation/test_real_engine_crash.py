@@ -18,6 +18,7 @@ from automation.processes import finish
 from automation.realworld import RealWorld, real_world, wait_until
 from bokslut.automation.abandoned import ABANDONED_TEXT
 from bokslut.automation.services import ALREADY_RUNNING
+from bokslut.automation.workers import WORKER_GONE_TEXT
 from bokslut.sandbox import demo_company, large_company
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
@@ -97,6 +98,10 @@ def test_a_worker_killed_mid_write_leaves_the_ledger_intact_and_the_next_sync_co
 
         # 3. Once the dead worker's lease has expired, the next sync completes.
         wait_until(lambda: _lease(world, client_id)["expired"], what="the lease to expire")
+        wait_until(
+            lambda: all(world.processes.helper("heartbeats").values()),
+            what="the killed worker's heartbeat to expire",
+        )
         (second,) = _enqueue(world, client_id)
         finish(world.worker(BOKSLUT_SYNC_LEASE_SECONDS="600"), timeout=600)
         assert _statuses(world, client_id, second) == ["done"]
@@ -112,6 +117,11 @@ def test_a_worker_killed_mid_write_leaves_the_ledger_intact_and_the_next_sync_co
         assert runs[1]["finished"] is True
         assert runs[2]["counts"]["vouchers"]["new"] == NEW_VOUCHERS
         assert _lease(world, client_id)["lease"] is None
+        # The killed worker's task row was closed too, by the next worker as it started.
+        (killed_task,) = _results(world, doomed)
+        assert killed_task["status"] == "FAILED"
+        assert killed_task["error_class"] == "bokslut.automation.workers.WorkerGone"
+        assert WORKER_GONE_TEXT in killed_task["traceback"]
 
 
 def test_two_workers_given_the_same_client_run_one_real_sync(tmp_path: Path) -> None:

@@ -1,4 +1,7 @@
-"""Real worker processes: one sync per client across workers, SIGKILL, DB and RQ backends."""
+"""Real worker processes: one sync per client across workers, SIGKILL, DB and RQ backends.
+
+A SIGKILLed worker blocks its client until its lease expires; its task row is then failed.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import pytest
 import redis
 
 from automation.processes import REDIS_TEST_URL, Processes, finish, private_database
+from bokslut.automation.workers import WORKER_GONE_TEXT
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
@@ -67,8 +71,9 @@ def test_two_rq_workers_given_the_same_client_run_one_sync(rq_backend: Processes
 def test_a_sigkilled_worker_blocks_its_client_only_until_the_lease_expires(
     db_backend: Processes,
 ) -> None:
+    """…and the next worker marks the killed worker's task failed instead of running."""
     client_id = db_backend.helper("seed")["client_id"]
-    db_backend.helper("enqueue", str(client_id), "1")
+    (doomed,) = db_backend.helper("enqueue", str(client_id), "1")
     victim = db_backend.bokslut(
         "worker", "--max-tasks", "1", "--interval", "0.1", AUTOMATION_STUB_SECONDS="600"
     )
@@ -77,13 +82,18 @@ def test_a_sigkilled_worker_blocks_its_client_only_until_the_lease_expires(
     victim.wait()
     lease = db_backend.helper("lease", str(client_id))
     assert f":{victim.pid}:" in lease["lease"]["holder"]
+    (victim_id,) = db_backend.helper("heartbeats")
+    assert f":{victim.pid}:" in victim_id
+    assert db_backend.helper("results", doomed)[0]["status"] == "RUNNING"
 
-    # The dead worker's heartbeat has stopped: its lease runs out (2 s in stub settings).
+    # The dead worker's heartbeats have stopped: its lease and its worker heartbeat run out
+    # (2 s in stub settings).
     for _ in range(600):
-        if db_backend.helper("lease", str(client_id))["expired"]:
+        expired = db_backend.helper("lease", str(client_id))["expired"]
+        if expired and db_backend.helper("heartbeats")[victim_id]:
             break
     else:
-        pytest.fail("the killed worker's lease never expired")
+        pytest.fail("the killed worker's lease or heartbeat never expired")
 
     (task_id,) = db_backend.helper("enqueue", str(client_id), "1")
     finish(
@@ -96,3 +106,12 @@ def test_a_sigkilled_worker_blocks_its_client_only_until_the_lease_expires(
     lines = db_backend.log_lines()
     assert [line.split()[0] for line in lines] == ["start", "start", "end"]
     assert db_backend.helper("lease", str(client_id))["lease"] is None
+
+    # The next worker closed the killed worker's task row instead of leaving it RUNNING.
+    (dead,) = db_backend.helper("results", doomed)
+    assert dead["status"] == "FAILED"
+    assert dead["finished"] is True
+    assert dead["error_class"] == "bokslut.automation.workers.WorkerGone"
+    assert WORKER_GONE_TEXT in dead["traceback"]
+    assert victim_id in dead["traceback"]
+    assert victim_id not in db_backend.helper("heartbeats")

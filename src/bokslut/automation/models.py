@@ -1,4 +1,4 @@
-"""Automation state: per-client sync leases, claimed schedule slots and in-app notices."""
+"""Automation state: sync leases, worker heartbeats, claimed schedule slots and in-app notices."""
 
 from __future__ import annotations
 
@@ -28,6 +28,27 @@ class SyncLease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id}: {self.holder} till {self.expires_at:%Y-%m-%d %H:%M:%S}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A ``bokslut worker`` on the database queue that says it is alive, by worker id.
+
+    The worker pushes ``expires_at`` forward while it runs; once it has passed, the worker is
+    gone, and task rows it left ``RUNNING`` are marked failed
+    (:func:`bokslut.automation.workers.tasks_reap`). ``worker_id`` is the id the worker gives
+    django-tasks-db, which records it on every task it claims (64 characters at most there).
+    """
+
+    worker_id = models.CharField("arbetare", max_length=64, unique=True)
+    started_at = models.DateTimeField("startad")
+    expires_at = models.DateTimeField("giltig till", db_index=True)
+
+    class Meta:
+        verbose_name = "arbetarpuls"
+        verbose_name_plural = "arbetarpulser"
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} till {self.expires_at:%Y-%m-%d %H:%M:%S}"
 
 
 class ScheduleKind(models.TextChoices):

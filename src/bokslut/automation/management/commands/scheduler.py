@@ -1,4 +1,9 @@
-"""``bokslut scheduler``: enqueue scheduled syncs when they fall due (safe to run several)."""
+"""``bokslut scheduler``: enqueue scheduled syncs when they fall due (safe to run several).
+
+Every round also marks failed the queued tasks whose worker died under them
+(:func:`bokslut.automation.workers.tasks_reap`), so they are closed even while no worker
+starts.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from django.db import close_old_connections
 
 from bokslut.automation.leases import new_holder_name
 from bokslut.automation.scheduler import enqueue_due
+from bokslut.automation.workers import tasks_reap
 
 
 class Command(BaseCommand):
@@ -25,6 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         scheduler_id = f"scheduler:{new_holder_name()}"
         while True:
+            tasks_reap()
             slots = enqueue_due(scheduler_id=scheduler_id)
             if slots or options["verbosity"] >= 2:
                 self.stdout.write(f"{len(slots)} synkningar lagda i kön")

@@ -1,4 +1,8 @@
-"""``bokslut worker``: run background tasks with whichever backend the settings chose."""
+"""``bokslut worker``: run background tasks with whichever backend the settings chose.
+
+On the database queue the worker keeps a heartbeat while it runs, so the tasks of a worker
+that dies are marked failed rather than left running (:mod:`bokslut.automation.workers`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+
+from bokslut.automation.workers import WORKER_ID_MAX_LENGTH, worker_alive, worker_id_new
 
 #: RQ must build jobs with django-tasks-rq's Job class, which knows how to call a Task.
 RQ_JOB_CLASS = "django_tasks_rq.backend.Job"
@@ -30,6 +36,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         backend = type(task_backends[DEFAULT_TASK_BACKEND_ALIAS]).__name__
         if backend == "DatabaseBackend":
+            worker_id = options["worker_id"] or worker_id_new()
+            if len(worker_id) > WORKER_ID_MAX_LENGTH:
+                raise CommandError(
+                    f"Arbetarens namn får vara högst {WORKER_ID_MAX_LENGTH} tecken långt."
+                )
             db_options: dict[str, Any] = {
                 "queue_name": options["queue"],
                 "batch": options["burst"],
@@ -38,10 +49,11 @@ class Command(BaseCommand):
                 "reload": False,
                 "startup_delay": False,
                 "verbosity": options["verbosity"],
+                # Our id, not db_worker's random one: the heartbeat is kept under it.
+                "worker_id": worker_id,
             }
-            if options["worker_id"]:
-                db_options["worker_id"] = options["worker_id"]
-            call_command("db_worker", **db_options)
+            with worker_alive(worker_id):
+                call_command("db_worker", **db_options)
         elif backend == "RQBackend":
             call_command(
                 "rqworker",
