@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 
 import pytest
+import redis
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from automation import stubs
+from automation.processes import REDIS_TEST_URL
 from bokslut.firms.models import Client, Firm
 
 ClientFactory = Callable[..., Client]
@@ -50,3 +53,19 @@ def stub_engine(settings: SettingsWrapper) -> Iterator[Callable[[str], None]]:
     use("ok_sync")
     yield use
     stubs.CALLS.clear()
+
+
+@pytest.fixture
+def test_redis() -> Iterator[redis.Redis]:
+    """The Redis database of the RQ tests (:data:`REDIS_TEST_URL`), empty before and after."""
+    connection = redis.Redis.from_url(REDIS_TEST_URL)
+    try:
+        connection.ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is not running at {REDIS_TEST_URL}")
+        pytest.skip(f"Redis is not running at {REDIS_TEST_URL}")
+    # The database belongs to these tests; start from an empty queue.
+    connection.flushdb()
+    yield connection
+    connection.flushdb()

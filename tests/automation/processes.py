@@ -24,7 +24,9 @@ from django.conf import settings
 REPO = Path(__file__).resolve().parents[2]
 TESTS = REPO / "tests"
 BOKSLUT = REPO / ".venv" / "bin" / "bokslut"
-REDIS_TEST_URL = "redis://127.0.0.1:6379/11"
+#: A Redis database the RQ tests own and flush; ``BOKSLUT_TEST_REDIS_URL`` moves them to
+#: another one, so two test runs on one machine keep out of each other's queues.
+REDIS_TEST_URL = os.environ.get("BOKSLUT_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 
 
 class Processes:

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
+import django_rq
 import pytest
+import redis
 from django.core import mail
 from django.core.management import call_command
+from django_tasks_rq.backend import Job
 from pytest_django.fixtures import Settings
+from rq import Queue, SimpleWorker
 
 from automation import stubs
 from automation.conftest import ClientFactory
+from automation.processes import REDIS_TEST_URL
 from bokslut.automation import scheduler, tasks
 from bokslut.automation.models import Notice, ScheduledSlot, SlotOutcome
 from bokslut.automation.slots import STOCKHOLM
@@ -23,6 +29,7 @@ pytestmark = pytest.mark.django_db
 UseStub = Callable[[str], None]
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+RQ = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 
 #: 02:10 on a winter night in Stockholm: a nightly 02:00 slot and the 01:00 UTC hour are due.
 NIGHT = dt.datetime(2025, 1, 15, 2, 10, tzinfo=STOCKHOLM)
@@ -164,3 +171,67 @@ def test_scheduler_command_once_enqueues_what_is_due(
     scheduled(make_client(), "hourly")
     call_command("scheduler", "--once")
     assert len(stubs.CALLS) == 1
+
+
+# -- RQ: the queue is outside the database, so the claim must commit before the job exists --
+
+
+@pytest.fixture
+def rq_queue(settings: Settings, test_redis: redis.Redis, stub_engine: UseStub) -> Queue:
+    """The RQ backend on the test Redis database; its (empty) default queue."""
+    settings.RQ_QUEUES = {"default": {"URL": REDIS_TEST_URL}}
+    settings.TASKS = RQ
+    queue: Queue = django_rq.get_queue("default", job_class=Job)
+    assert queue.count == 0
+    return queue
+
+
+def test_on_rq_the_sync_is_enqueued_only_once_the_claim_has_committed(
+    make_client: ClientFactory,
+    rq_queue: Queue,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    client = scheduled(make_client(), "nightly")
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        (slot,) = scheduler.enqueue_due(now=NIGHT, scheduler_id="s1")
+        # Uncommitted, the slot is invisible to a worker on another connection; a job that
+        # ran now would record its outcome on no row and leave the slot pending for good.
+        assert rq_queue.count == 0
+        assert slot.task_id == ""
+    for callback in after_commit:
+        callback()
+
+    assert rq_queue.job_ids == [slot.task_id]
+    assert ScheduledSlot.objects.get().task_id == slot.task_id
+    # What `bokslut worker` runs on RQ, in this process so it sees the test's transaction.
+    SimpleWorker([rq_queue], connection=rq_queue.connection, job_class=Job).work(burst=True)
+    finished = ScheduledSlot.objects.get()
+    assert finished.outcome == SlotOutcome.DONE
+    assert finished.finished_at is not None
+    assert [call["client"].pk for call in stubs.CALLS] == [client.pk]
+    assert tasks.sync_client.get_result(slot.task_id).status == "SUCCESSFUL"
+
+
+def test_on_rq_a_refused_enqueue_releases_the_claim_for_the_next_round(
+    make_client: ClientFactory,
+    rq_queue: Queue,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    scheduled(make_client(), "nightly")
+
+    def broken_enqueue(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("Redis svarar inte")
+
+    monkeypatch.setattr("django_tasks_rq.RQBackend.enqueue", broken_enqueue)
+    with (
+        pytest.raises(ConnectionError),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        scheduler.enqueue_due(now=NIGHT)
+    assert ScheduledSlot.objects.count() == 0
+    monkeypatch.undo()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        (slot,) = scheduler.enqueue_due(now=NIGHT + dt.timedelta(minutes=1))
+    assert rq_queue.job_ids == [slot.task_id]

@@ -5,7 +5,6 @@ A SIGKILLed worker blocks its client until its lease expires; its task row is th
 
 from __future__ import annotations
 
-import os
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from automation.processes import REDIS_TEST_URL, Processes, finish, private_database
+from automation.processes import Processes, finish, private_database
 from bokslut.automation.workers import WORKER_GONE_TEXT
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
@@ -26,19 +25,9 @@ def db_backend(tmp_path: Path) -> Iterator[Processes]:
 
 
 @pytest.fixture
-def rq_backend(tmp_path: Path) -> Iterator[Processes]:
-    connection = redis.Redis.from_url(REDIS_TEST_URL)
-    try:
-        connection.ping()
-    except redis.ConnectionError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Redis is not running on 127.0.0.1:6379")
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
-    # Database 11 belongs to these tests; start from an empty queue.
-    connection.flushdb()
+def rq_backend(tmp_path: Path, test_redis: redis.Redis) -> Iterator[Processes]:
     with private_database(tmp_path, backend="rq") as processes:
         yield processes
-    connection.flushdb()
 
 
 def _two_workers_one_client(processes: Processes) -> None:

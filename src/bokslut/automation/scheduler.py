@@ -3,7 +3,11 @@
 Each due (client, slot) pair is claimed by inserting a
 :class:`~bokslut.automation.models.ScheduledSlot`; the unique constraint lets exactly one
 scheduler win, and only the winner enqueues. On the database task backend the claim and
-the enqueued task commit together, so a crash between them leaves neither.
+the enqueued task commit together, so a crash between them leaves neither. A queue outside
+the database (RQ on Redis) cannot join the transaction: a job pushed before the claim
+commits could start at once and record its outcome on a slot row it cannot see yet, leaving
+the slot ``pending`` for good. There the sync is enqueued only once the claim has committed,
+and a failed enqueue releases the claim so the next round tries the slot again.
 """
 
 from __future__ import annotations
@@ -12,9 +16,13 @@ import datetime as dt
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks.backends.dummy import DummyBackend
+from django_tasks.backends.immediate import ImmediateBackend
+from django_tasks_db import DatabaseBackend
 
 from bokslut.automation.models import NoticeKind, ScheduledSlot
 from bokslut.automation.notify import needs_reapproval_text, notice_raise
@@ -23,6 +31,10 @@ from bokslut.automation.slots import Schedule, due_slot
 from bokslut.firms.models import Client
 
 logger = logging.getLogger(__name__)
+
+#: Backends enqueued inside the claim's transaction: the database queue writes the task in
+#: it, the immediate and dummy backends (tests) run or keep it in this very process.
+IN_TRANSACTION_BACKENDS = (DatabaseBackend, ImmediateBackend, DummyBackend)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +81,17 @@ def scheduled_clients() -> Iterator[ScheduledClient]:
 
 
 def enqueue_due(*, now: dt.datetime | None = None, scheduler_id: str = "") -> list[ScheduledSlot]:
-    """Claim and enqueue every slot due at ``now``; returns the slots this call claimed."""
+    """Claim and enqueue every slot due at ``now``; returns the slots this call claimed.
+
+    On a queue outside the database (not in :data:`IN_TRANSACTION_BACKENDS`) each sync is
+    enqueued when its claim commits: at once when the caller holds no transaction, else
+    when the caller's transaction commits (the returned slots' ``task_id`` is empty until
+    then). A failed enqueue raises, as on the database queue, after releasing the claim.
+    """
     from bokslut.automation.tasks import sync_client
 
     moment = now or timezone.now()
+    in_claim_transaction = isinstance(sync_client.get_backend(), IN_TRANSACTION_BACKENDS)
     claimed: list[ScheduledSlot] = []
     for item in scheduled_clients():
         slot_at = due_slot(item.schedule, moment)
@@ -89,15 +108,37 @@ def enqueue_due(*, now: dt.datetime | None = None, scheduler_id: str = "") -> li
                     )
             except IntegrityError:
                 continue  # another scheduler (or an earlier tick) has this slot
-            result = sync_client.enqueue(
-                client_id=item.client.pk,
-                areas=None,
-                full=False,
-                trigger=SCHEDULE_TRIGGER,
-                user_id=None,
-                slot_id=slot.pk,
-            )
-            slot.task_id = str(result.id)
-            slot.save(update_fields=["task_id"])
+            if in_claim_transaction:
+                _enqueue(slot)
+            else:
+                transaction.on_commit(partial(_enqueue_committed, slot))
         claimed.append(slot)
     return claimed
+
+
+def _enqueue(slot: ScheduledSlot) -> None:
+    """Enqueue the slot's sync and note the task's id on the slot."""
+    from bokslut.automation.tasks import sync_client
+
+    result = sync_client.enqueue(
+        client_id=slot.client_id,
+        areas=None,
+        full=False,
+        trigger=SCHEDULE_TRIGGER,
+        user_id=None,
+        slot_id=slot.pk,
+    )
+    slot.task_id = str(result.id)
+    # Only the id: the job may already have run and recorded its outcome on the row.
+    ScheduledSlot.objects.filter(pk=slot.pk).update(task_id=slot.task_id)
+
+
+def _enqueue_committed(slot: ScheduledSlot) -> None:
+    """Enqueue a committed claim; if the queue refuses, release the claim and raise."""
+    try:
+        _enqueue(slot)
+    except Exception:
+        logger.exception("could not enqueue the scheduled sync of client %s", slot.client_id)
+        # Unclaimed, the slot is due again on the next round (within its catch-up window).
+        ScheduledSlot.objects.filter(pk=slot.pk, task_id="").delete()
+        raise
