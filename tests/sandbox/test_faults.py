@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from bokslut.sandbox import RunningSandbox
 from bokslut.sandbox.faults import FaultConfig, FaultKind, Faults
 
 
@@ -100,3 +101,56 @@ def test_error_rate_is_seeded_and_roughly_honoured() -> None:
     assert 150 < hits < 250
     again = Faults(FaultConfig(error_rate=0.2, seed=42))
     assert sum(again.decide() is FaultKind.SERVER_ERROR for _ in range(1000)) == hits
+
+
+def _post_voucher(http: httpx.Client, auth: dict[str, str]) -> httpx.Response:
+    body = {
+        "Voucher": {
+            "Description": "Förlorat svar",
+            "TransactionDate": "2025-08-01",
+            "VoucherSeries": "A",
+            "VoucherRows": [
+                {"Account": 6570, "Debit": "100.50"},
+                {"Account": 1930, "Credit": "100.50"},
+            ],
+        }
+    }
+    return http.post("/3/vouchers", headers=auth, json=body)
+
+
+def _next_number(http: httpx.Client, auth: dict[str, str]) -> int:
+    answer = http.get("/3/voucherseries/A", headers=auth)
+    assert answer.status_code == 200, answer.text
+    number: int = answer.json()["VoucherSeries"]["NextVoucherNumber"]
+    return number
+
+
+def test_lost_answer_books_the_voucher_then_hangs_up(
+    sandbox: RunningSandbox, http: httpx.Client, auth: dict[str, str]
+) -> None:
+    _faults(http, lose_answer_next=1)
+    # Reads are answered and leave the count for the write.
+    before = _next_number(http, auth)
+    assert http.get("/3/companyinformation", headers=auth).status_code == 200
+    with pytest.raises(httpx.RemoteProtocolError):
+        _post_voucher(http, auth)
+    # Booked all the same: the series moved and the voucher is there under its number.
+    assert _next_number(http, auth) == before + 1
+    booked = http.get(f"/3/vouchers/A/{before}", headers=auth)
+    assert booked.status_code == 200
+    assert booked.json()["Voucher"]["Description"] == "Förlorat svar"
+    assert (
+        sandbox.sandbox.stats.snapshot()["by_endpoint"]["fault answer lost (POST post-voucher)"]
+        == 1
+    )
+    # The count is used up: the next write is answered as usual.
+    assert _post_voucher(http, auth).status_code == 201
+    assert _next_number(http, auth) == before + 2
+    assert http.get("/control/faults").json()["lose_answer_next"] == 0
+
+
+def test_lost_answer_count_is_not_used_up_by_reads() -> None:
+    faults = Faults(FaultConfig(lose_answer_next=2))
+    assert [faults.lose_answer(m) for m in ("GET", "GET", "POST", "PUT", "POST")] == [
+        False, False, True, True, False,
+    ]  # fmt: skip

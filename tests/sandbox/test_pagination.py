@@ -90,3 +90,36 @@ def test_page_past_the_end_is_empty(http: httpx.Client) -> None:
     body = http.get("/3/customers", headers=auth, params={"page": 99}).json()
     assert body["Customers"] == []
     assert body["MetaInformation"]["@CurrentPage"] == 99
+
+
+def test_a_new_company_lists_nothing_with_zero_pages() -> None:
+    from bokslut.sandbox import new_company, run_in_thread
+
+    with (
+        run_in_thread([new_company(1003)]) as running,
+        httpx.Client(base_url=running.base_url, timeout=10) as http,
+    ):
+        auth = client_token(http, tenant=1003)
+        for path, key in [
+            ("vouchers", "Vouchers"),
+            ("customers", "Customers"),
+            ("suppliers", "Suppliers"),
+            ("invoices", "Invoices"),
+            ("supplierinvoices", "SupplierInvoices"),
+            ("assets", "Assets"),
+            ("costcenters", "CostCenters"),
+            ("projects", "Projects"),
+        ]:
+            body = http.get(f"/3/{path}", headers=auth, params={"limit": 500}).json()
+            assert body[key] == [], path
+            assert body["MetaInformation"] == {
+                "@TotalResources": 0,
+                "@TotalPages": 0,
+                "@CurrentPage": 1,
+            }, path
+        # It is a working company all the same: a chart, one year, series A to book in.
+        assert http.get("/3/accounts/1930", headers=auth).status_code == 200
+        years = http.get("/3/financialyears", headers=auth).json()["FinancialYears"]
+        assert [(y["FromDate"], y["ToDate"]) for y in years] == [("2025-01-01", "2025-12-31")]
+        series = http.get("/3/voucherseries/A", headers=auth).json()["VoucherSeries"]
+        assert series["NextVoucherNumber"] == 1

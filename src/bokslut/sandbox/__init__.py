@@ -6,7 +6,7 @@ or from the command line with ``bokslut sandbox`` (:func:`main`).
 
 from bokslut.sandbox.cli import main
 from bokslut.sandbox.clock import Clock, ManualClock, SystemClock
-from bokslut.sandbox.demo import demo_company, demo_document, large_company
+from bokslut.sandbox.demo import demo_company, demo_document, large_company, new_company
 from bokslut.sandbox.errors import ErrorStyle
 from bokslut.sandbox.faults import FaultConfig
 from bokslut.sandbox.oauth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, OAuthClient
@@ -34,5 +34,6 @@ __all__ = [
     "demo_document",
     "large_company",
     "main",
+    "new_company",
     "run_in_thread",
 ]

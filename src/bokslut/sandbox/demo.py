@@ -20,11 +20,11 @@ from bokslut.money import from_ore
 from bokslut.sandbox.jsonio import JsonValue
 from bokslut.sandbox.registers import registers_from_history
 from bokslut.sandbox.seed import apply_extras, company_from_document
-from bokslut.sandbox.store import Company
+from bokslut.sandbox.store import AccountState, Company, YearData
 from bokslut.sie.generator import GeneratedCompany, generate_company
 from bokslut.sie.model import Document
 
-__all__ = ["demo_company", "demo_document", "large_company"]
+__all__ = ["demo_company", "demo_document", "large_company", "new_company"]
 
 CENT = Decimal("0.01")
 
@@ -210,4 +210,25 @@ def large_company(
     )
     company = company_from_document(document, database_number, seeded_at=datetime(last_year, 1, 1))
     apply_extras(company, _extras(random.Random(seed), last_year, 200, 80))
+    return company
+
+
+def new_company(
+    database_number: int, *, name: str = "Nystartat AB", year: int = 2025, seed: int = 1
+) -> Company:
+    """A company just opened in Fortnox: the demo's chart, one financial year, nothing else.
+
+    No voucher is booked and every register (customers, invoices, assets …) is empty, so each
+    list answers with ``@TotalResources`` 0 and ``@TotalPages`` 0 — the shape a client must
+    read as "done" after one request.
+    """
+    # The chart is the demo's (a BAS chart); its books are left behind.
+    chart = demo_document(seed=seed, years=1, vouchers_per_year=3, last_year=year).accounts
+    seeded_at = datetime(year, 1, 1)
+    company = Company(database_number=database_number, name=name)
+    for number, account in chart.items():
+        company.accounts[number] = AccountState(account=account, modified=seeded_at)
+    company.years[1] = YearData(
+        id=1, start=date(year, 1, 1), end=date(year, 12, 31), modified=seeded_at
+    )
     return company

@@ -1,4 +1,5 @@
-"""Injectable faults: latency, 429 bursts, 5xx, timeouts, truncated bodies, a page-size cap."""
+"""Injectable faults: latency, 429 bursts, 5xx, timeouts, truncated bodies, lost answers to
+writes, a page-size cap."""
 
 from __future__ import annotations
 
@@ -41,6 +42,10 @@ class FaultConfig:
     timeout_seconds: float = 30.0
     truncate_next: int = 0
     truncate_rate: float = 0.0
+    #: The next N writes (POST/PUT/PATCH/DELETE) are carried out in full — a voucher is
+    #: booked — and then the connection is cut before any answer: the case where a client
+    #: cannot tell whether its request landed.
+    lose_answer_next: int = 0
     page_size_cap: int | None = None
     error_style: ErrorStyle = ErrorStyle.DOCUMENTED
     #: Answer OAuth errors as text/plain, as Fortnox sometimes does.
@@ -98,6 +103,20 @@ class Faults:
             if not span:
                 return 0.0
             return self._rng.uniform(span[0], span[1]) / 1000.0
+
+    def lose_answer(self, method: str) -> bool:
+        """Whether the answer to this request is lost after it was carried out.
+
+        Only writes count: a lost GET answer is a timeout or a cut body, which the other
+        faults already give, and a read must not use up a count meant for the write after it.
+        """
+        if method == "GET":
+            return False
+        with self._lock:
+            if self.config.lose_answer_next > 0:
+                self.config.lose_answer_next -= 1
+                return True
+            return False
 
     def decide(self) -> FaultKind | None:
         """The fault for the next API request, consuming one ``*_next`` count if any."""

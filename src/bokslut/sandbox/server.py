@@ -261,6 +261,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(sandbox.error(error))
             return
         tenant, name, reply = sandbox.rest(request, self.headers.get("Authorization"))
+        if sandbox.faults.lose_answer(request.method):
+            # The write is done (a voucher is booked); the client never hears of it.
+            sandbox.stats.count(tenant, f"fault answer lost ({name})", reply.status)
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
         sandbox.stats.count(tenant, name, reply.status)
         self._send(reply, truncate=fault is FaultKind.TRUNCATED)
 
