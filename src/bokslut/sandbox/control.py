@@ -114,6 +114,27 @@ def _add_voucher(sandbox: Sandbox, m: re.Match[str], payload: JsonValue, base: s
         )
 
 
+@_control(
+    "DELETE",
+    r"companies/(?P<db>\d+)/years/(?P<year>\d+)/vouchers/(?P<series>[^/]+)/(?P<number>\d+)",
+)
+def _remove_voucher(sandbox: Sandbox, m: re.Match[str], payload: JsonValue, base: str) -> Reply:
+    # Fortnox's API cannot delete a voucher and never reports one gone; this is the test's
+    # way to make one disappear (a reversal's effect without the reversing voucher).
+    company = _company(sandbox, m["db"])
+    with company.lock:
+        year = company.years.get(int(m["year"]))
+        if year is None:
+            raise ApiError(404, Codes.NO_FINANCIAL_YEAR, f"no financial year {m['year']}")
+        stored = year.remove_voucher(m["series"], int(m["number"]))
+        if stored is None:
+            raise ApiError(404, Codes.NOT_FOUND, f"no voucher {m['series']}{m['number']}")
+        year.modified = sandbox.clock.now()
+        return _plain(
+            200, {"Removed": {"VoucherSeries": m["series"], "VoucherNumber": stored.number}}
+        )
+
+
 @_control("PATCH", r"companies/(?P<db>\d+)/accounts/(?P<number>[^/]+)")
 def _change_account(sandbox: Sandbox, m: re.Match[str], payload: JsonValue, base: str) -> Reply:
     company = _company(sandbox, m["db"])

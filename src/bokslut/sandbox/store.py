@@ -113,6 +113,8 @@ class YearData:
     period_delta: dict[PeriodKey, Decimal] = field(default_factory=dict)
     object_delta: dict[tuple[str, ObjectRef], Decimal] = field(default_factory=dict)
     series_descriptions: dict[str, str] = field(default_factory=dict)
+    #: Per series, the highest number of a removed voucher (numbers are never reused).
+    retired: dict[str, int] = field(default_factory=dict)
     modified: datetime = datetime(2000, 1, 1)
 
     def contains(self, day: date) -> bool:
@@ -134,22 +136,41 @@ class YearData:
         """
         self.vouchers[(stored.voucher.series, stored.number)] = stored
         self._ordered = None
-        if not stored.posted:
-            return
+        if stored.posted:
+            self._move(stored, sign=1)
+
+    def remove_voucher(self, series: str, number: int) -> StoredVoucher | None:
+        """Take a voucher out of the year, as if it had never been booked (``None`` if absent).
+
+        Fortnox reports no deletions (that is why bokslut compares in full now and then), so
+        the control API uses this to test that. Its movements leave the balances the export
+        states, seeded or posted alike, and its number is never given again: the series
+        counter stays where it was.
+        """
+        stored = self.vouchers.pop((series, number), None)
+        if stored is None:
+            return None
+        self._ordered = None
+        self.retired[series] = max(self.retired.get(series, 0), number)
+        self._move(stored, sign=-1)
+        return stored
+
+    def _move(self, stored: StoredVoucher, *, sign: int) -> None:
         for row in stored.voucher.rows:
             if not row.counts:
                 continue
-            _add(self.closing, row.account, row.amount)
-            _add(self.posted_delta, row.account, row.amount)
+            amount = row.amount if sign > 0 else -row.amount
+            _add(self.closing, row.account, amount)
+            _add(self.posted_delta, row.account, amount)
             for ref in row.objects:
-                _add(self.object_delta, (row.account, ref), row.amount)
+                _add(self.object_delta, (row.account, ref), amount)
             day = row.date or stored.voucher.date
             if day is None:
                 continue
             period = f"{day:%Y%m}"
-            _add(self.period_delta, (period, row.account, ()), row.amount)
+            _add(self.period_delta, (period, row.account, ()), amount)
             for ref in row.objects:
-                _add(self.period_delta, (period, row.account, (ref,)), row.amount)
+                _add(self.period_delta, (period, row.account, (ref,)), amount)
 
     def seed_was_quiet(self) -> bool:
         """Whether the seed showed no movement in this year: no vouchers, UB = IB, no RES.
@@ -171,7 +192,7 @@ class YearData:
     def next_number(self, series: str) -> int:
         """The number the next voucher of ``series`` gets."""
         numbers = [number for (code, number) in self.vouchers if code == series]
-        return max(numbers, default=0) + 1
+        return max(max(numbers, default=0), self.retired.get(series, 0)) + 1
 
 
 def _add(totals: dict[_K, Decimal], key: _K, amount: Decimal) -> None:
