@@ -219,6 +219,8 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("BOKSLUT_HTTPS", "")
 # (a SIGKILLed worker blocks its client at most this long), and who is mailed about clients
 # that need attention (comma-separated; empty = the firm's members with an e-mail address).
 BOKSLUT_SYNC_LEASE_SECONDS = int(os.environ.get("BOKSLUT_SYNC_LEASE_SECONDS", "120"))
+#: Days between full comparisons (deletions in Fortnox are found only by them); 0 = never.
+BOKSLUT_FULL_COMPARE_DAYS = int(os.environ.get("BOKSLUT_FULL_COMPARE_DAYS", "7"))
 BOKSLUT_NOTIFY_EMAILS = [
     a.strip() for a in os.environ.get("BOKSLUT_NOTIFY_EMAILS", "").split(",") if a.strip()
 ]

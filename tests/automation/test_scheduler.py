@@ -235,3 +235,42 @@ def test_on_rq_a_refused_enqueue_releases_the_claim_for_the_next_round(
     with django_capture_on_commit_callbacks(execute=True):
         (slot,) = scheduler.enqueue_due(now=NIGHT + dt.timedelta(minutes=1))
     assert rq_queue.job_ids == [slot.task_id]
+
+
+def _compared(client: Client, at: dt.datetime | None) -> None:
+    from bokslut.sync.models import ClientState
+
+    ClientState.objects.create(client=client, full_compared_at=at)
+
+
+def test_a_scheduled_sync_is_a_full_comparison_only_when_the_last_one_is_too_old(
+    make_client: ClientFactory, immediate_tasks: None, settings: Settings
+) -> None:
+    settings.BOKSLUT_FULL_COMPARE_DAYS = 7
+    recent = scheduled(make_client(), "nightly")
+    _compared(recent, NIGHT - dt.timedelta(days=6, hours=23))
+    old = scheduled(make_client(), "nightly")
+    _compared(old, NIGHT - dt.timedelta(days=7))
+    never_compared = scheduled(make_client(), "nightly")
+    _compared(never_compared, None)
+    never_synced = scheduled(make_client(), "nightly")  # its first sync reads everything
+
+    scheduler.enqueue_due(now=NIGHT)
+
+    full = {call["client"].pk: call["full"] for call in stubs.CALLS}
+    assert full == {
+        recent.pk: False,
+        old.pk: True,
+        never_compared.pk: True,
+        never_synced.pk: False,
+    }
+
+
+def test_periodic_full_comparison_can_be_turned_off(
+    make_client: ClientFactory, immediate_tasks: None, settings: Settings
+) -> None:
+    settings.BOKSLUT_FULL_COMPARE_DAYS = 0
+    client = scheduled(make_client(), "nightly")
+    _compared(client, NIGHT - dt.timedelta(days=400))
+    scheduler.enqueue_due(now=NIGHT)
+    assert [call["full"] for call in stubs.CALLS] == [False]

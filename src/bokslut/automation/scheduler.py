@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks.backends.dummy import DummyBackend
@@ -35,6 +36,33 @@ logger = logging.getLogger(__name__)
 #: Backends enqueued inside the claim's transaction: the database queue writes the task in
 #: it, the immediate and dummy backends (tests) run or keep it in this very process.
 IN_TRANSACTION_BACKENDS = (DatabaseBackend, ImmediateBackend, DummyBackend)
+
+
+def full_compare_interval() -> dt.timedelta | None:
+    """How old the last full comparison may get before a scheduled sync makes a new one.
+
+    ``BOKSLUT_FULL_COMPARE_DAYS`` (default 7); 0 turns periodic full comparison off.
+    """
+    days = int(getattr(settings, "BOKSLUT_FULL_COMPARE_DAYS", 7))
+    return dt.timedelta(days=days) if days > 0 else None
+
+
+def full_compare_due(client: Client, *, now: dt.datetime) -> bool:
+    """Whether ``client``'s next scheduled sync should be a full comparison.
+
+    A client never synced needs none: its first sync reads every year in bulk anyway and
+    counts as one (see the sync engine).
+    """
+    from bokslut.sync.models import ClientState
+
+    interval = full_compare_interval()
+    if interval is None:
+        return False
+    state = ClientState.objects.filter(client=client).first()
+    if state is None:
+        return False
+    compared = state.full_compared_at
+    return compared is None or now - compared >= interval
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,22 +136,23 @@ def enqueue_due(*, now: dt.datetime | None = None, scheduler_id: str = "") -> li
                     )
             except IntegrityError:
                 continue  # another scheduler (or an earlier tick) has this slot
+            full = full_compare_due(item.client, now=moment)
             if in_claim_transaction:
-                _enqueue(slot)
+                _enqueue(slot, full)
             else:
-                transaction.on_commit(partial(_enqueue_committed, slot))
+                transaction.on_commit(partial(_enqueue_committed, slot, full))
         claimed.append(slot)
     return claimed
 
 
-def _enqueue(slot: ScheduledSlot) -> None:
+def _enqueue(slot: ScheduledSlot, full: bool) -> None:
     """Enqueue the slot's sync and note the task's id on the slot."""
     from bokslut.automation.tasks import sync_client
 
     result = sync_client.enqueue(
         client_id=slot.client_id,
         areas=None,
-        full=False,
+        full=full,
         trigger=SCHEDULE_TRIGGER,
         user_id=None,
         slot_id=slot.pk,
@@ -133,10 +162,10 @@ def _enqueue(slot: ScheduledSlot) -> None:
     ScheduledSlot.objects.filter(pk=slot.pk).update(task_id=slot.task_id)
 
 
-def _enqueue_committed(slot: ScheduledSlot) -> None:
+def _enqueue_committed(slot: ScheduledSlot, full: bool) -> None:
     """Enqueue a committed claim; if the queue refuses, release the claim and raise."""
     try:
-        _enqueue(slot)
+        _enqueue(slot, full)
     except Exception:
         logger.exception("could not enqueue the scheduled sync of client %s", slot.client_id)
         # Unclaimed, the slot is due again on the next round (within its catch-up window).

@@ -170,7 +170,9 @@ class SyncEngine:
             self._years(years, locked)
         self._registers()
         self.state.accounts_checked_at = started
-        if self.full:
+        if self.full or self.first_sync:
+            # A first sync reads every year in bulk: as good as a full comparison, so the
+            # scheduler need not repeat it at once.
             self.state.full_compared_at = started
         self.state.save()
 
