@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -11,7 +12,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from bokslut.firms.models import Client
-from bokslut.fortnox import FortnoxClient, FortnoxError, NeedsReauthorization, TokenSet
+from bokslut.fortnox import (
+    FortnoxClient,
+    FortnoxError,
+    FortnoxUnavailable,
+    NeedsReauthorization,
+    RateLimited,
+    ServerError,
+    TokenSet,
+    UnexpectedResponse,
+)
 from bokslut.integrations.areas import REQUESTED_SCOPES
 from bokslut.integrations.clients import fortnox_client_for, fortnox_oauth
 from bokslut.integrations.errors import ConnectionNotReady, ConsentDenied, OAuthStateError
@@ -30,6 +40,7 @@ __all__ = [
     "connection_get_or_create",
     "connection_record_error",
     "connection_record_success",
+    "connection_refresh_licences",
     "connection_service_account",
     "connection_set_status",
     "connection_start",
@@ -72,15 +83,40 @@ def connection_set_status(
     return connection
 
 
-def connection_record_error(*, connection: Connection, error: BaseException) -> Connection:
-    """Record a failure: re-approval needed → ``behöver godkännas igen``; else keep the status.
+#: Errors that may pass by themselves (rate limit, Fortnox down or answering garbage):
+#: one of them leaves the status alone, :data:`FAILURES_BEFORE_FEL` in a row make it ``fel``.
+TRANSIENT_ERRORS = (RateLimited, ServerError, FortnoxUnavailable, UnexpectedResponse)
+#: Failed syncs in a row (the last one included) after which even transient errors mean ``fel``.
+FAILURES_BEFORE_FEL = 3
 
+
+def connection_record_error(
+    *, connection: Connection, error: BaseException, failures: int = 1
+) -> Connection:
+    """Record a failure and set the status it calls for.
+
+    * re-approval needed → ``behöver godkännas igen``;
+    * any other Fortnox error that will not pass by waiting (a missing licence, a refused
+      request, an unknown app) → ``fel``;
+    * a transient error (:data:`TRANSIENT_ERRORS`) or one outside Fortnox (a SIE file that
+      cannot be read …) → ``fel`` once ``failures`` (failed syncs in a row, this one
+      included) reaches :data:`FAILURES_BEFORE_FEL`; before that the status is kept, since
+      the next sync will likely succeed.
+
+    A connection that is not ``aktiv`` (disconnected, never connected) keeps its status.
     The message stored is the Swedish ``user_message`` of a Fortnox error.
     """
     message = error.user_message if isinstance(error, FortnoxError) else str(error)
     if isinstance(error, NeedsReauthorization):
         return connection_set_status(
             connection=connection, status=ConnectionStatus.BEHOVER_GODKANNAS, last_error=message
+        )
+    lasting = isinstance(error, FortnoxError) and not isinstance(error, TRANSIENT_ERRORS)
+    if connection.status in (ConnectionStatus.AKTIV, ConnectionStatus.FEL) and (
+        lasting or failures >= FAILURES_BEFORE_FEL
+    ):
+        return connection_set_status(
+            connection=connection, status=ConnectionStatus.FEL, last_error=message
         )
     now = timezone.now()
     Connection.objects.filter(pk=connection.pk).update(
@@ -103,7 +139,9 @@ def connection_record_success(*, connection: Connection) -> Connection:
 
 def connection_assert_can_sync(*, connection: Connection) -> None:
     """Raise :class:`ConnectionNotReady` (Swedish message) unless a sync may run."""
-    if connection.status != ConnectionStatus.AKTIV:
+    # ``fel`` may sync: it is how the connection proves itself again (see
+    # connection_record_success); the tokens are still there.
+    if connection.status not in (ConnectionStatus.AKTIV, ConnectionStatus.FEL):
         raise ConnectionNotReady(
             f"Fortnox-kopplingen är inte aktiv (status: {connection.get_status_display()})."
             + (f" {connection.last_error}" if connection.last_error else "")
@@ -222,6 +260,50 @@ def connection_detect_licences(*, connection: Connection) -> Connection:
         connection_record_error(connection=connection, error=exc)
         raise
     return connection
+
+
+#: How often granted scopes without a licence are probed again (a licence may be bought).
+LICENCE_RECHECK = dt.timedelta(days=1)
+
+
+def connection_refresh_licences(
+    *,
+    connection: Connection,
+    fortnox: FortnoxClient,
+    answered: Iterable[str],
+    refused: Iterable[str],
+    now: dt.datetime | None = None,
+) -> list[str]:
+    """After a sync: bring the stored licences up to date; returns the scopes now licensed.
+
+    ``answered`` and ``refused`` are the scopes whose endpoints the sync saw answer or refuse
+    for a missing licence. A refusal (a licence gone) makes this probe every granted scope
+    again, so the settings page shows each unavailable area with its reason. Otherwise the
+    scopes seen answering are added for free, and at most once per :data:`LICENCE_RECHECK`
+    only the granted scopes still without a licence are probed: none when every granted
+    scope is licensed, so a sync with nothing new costs no request more. Fortnox errors
+    other than a missing licence propagate (a transient failure proves nothing).
+    """
+    moment = now or timezone.now()
+    granted = set(connection.scopes or [])
+    seen, gone = set(answered) & granted, set(refused) & granted
+    stored = set(connection.licences or [])
+    checked = connection.licences_checked_at
+    recheck = checked is None or moment - checked >= LICENCE_RECHECK
+    licences = stored | seen
+    if gone:
+        licences = set(detect_licences(fortnox, granted, known=seen))
+    elif recheck:
+        unlicensed = granted - licences
+        if unlicensed:
+            licences |= set(detect_licences(fortnox, unlicensed))
+    elif licences == stored:
+        return sorted(stored)
+    connection.licences = sorted(licences)
+    if gone or recheck:
+        connection.licences_checked_at = moment
+    connection.save(update_fields=["licences", "licences_checked_at", "updated_at"])
+    return sorted(licences)
 
 
 def connection_confirm_org_number(*, connection: Connection, user: UserLike) -> Connection:

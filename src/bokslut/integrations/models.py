@@ -92,8 +92,9 @@ class Connection(models.Model):
 
     @property
     def can_sync(self) -> bool:
-        """Active, and either the org.nr matches or a person confirmed the difference."""
-        return self.status == ConnectionStatus.AKTIV and (
+        """Active (or ``fel``, which a successful sync mends), and either the org.nr matches
+        or a person confirmed the difference."""
+        return self.status in (ConnectionStatus.AKTIV, ConnectionStatus.FEL) and (
             not self.org_number_mismatch or self.org_number_confirmed
         )
 

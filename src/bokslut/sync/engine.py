@@ -87,6 +87,10 @@ class SyncEngine:
         self.archive = Archive(run)
         self.diff = Diff(run)
         self.saw_new_vouchers = False
+        #: Areas whose endpoint this run saw answer, or refuse for a missing licence: what
+        #: the connection's licences are refreshed from without a request of their own.
+        self.answered: set[str] = set()
+        self.refused: set[str] = set()
         self._source: m.Source | None = None
         self.state, self.first_sync = ClientState.objects.get_or_create(client=client)
         self.board = ProgressBoard(areas, save=self._save_progress)
@@ -156,15 +160,18 @@ class SyncEngine:
         if "company_info" in self.areas and (self.full or self.first_sync):
             self.board.start(["company_info"])
             self._company_info()
+            self.answered.add("company_info")
             self.board.finish(["company_info"])
         else:
             self.board.skip(["company_info"])
         self.board.start(["financial_years"])
         years = self.fortnox.financial_years()
         self.archive.json("GET /3/financialyears", {}, [y.raw for y in years])
+        self.answered.add("financial_years")
         self.board.finish(["financial_years"])
         self.board.start(["locked_period"])
         locked = self._locked_period()
+        self.answered.add("locked_period")
         self.board.finish(["locked_period"])
         if self.areas & _LEDGER_AREAS or "voucher_series" in self.areas:
             self._years(years, locked)
@@ -390,9 +397,11 @@ class SyncEngine:
                 items = list(stream.fetch(self.fortnox))
             except fx.LicenceMissing as error:
                 complete = False
+                self.refused.add(stream.area)
                 self.warn(f"{stream.area}: {_message(error)} Området hoppades över.")
                 self.board.skip([stream.area])
                 continue
+            self.answered.add(stream.area)
             payload = self.archive.json(stream.endpoint, {}, [i.raw for i in items])
             with transaction.atomic():
                 counts = register_sync(

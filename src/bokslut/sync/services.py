@@ -75,10 +75,16 @@ def sync_run(
                 options=options or _options_for(client),
                 progress=progress,
             )
+            outcome: BaseException | None = None
             try:
                 engine.execute()
+            except Exception as error:
+                outcome = error
+                raise
             finally:
                 run.counts = engine.diff.counts
+                # Before the count, so the requests a re-detection makes are the run's too.
+                _refresh_licences(run, engine, client_api, connection, outcome)
                 _record_requests(run, client_api, before)
         run.status = SyncRun.Status.DONE
         _connection_success(connection)
@@ -87,7 +93,7 @@ def sync_run(
         run.error = swedish_error(error)
         if not isinstance(error, fx.FortnoxError | SyncNotPossible | SieImportError):
             logger.exception("sync of client %s failed", client.pk)
-        _connection_error(connection, error)
+        _connection_error(connection, error, run)
     run.finished_at = timezone.now()
     run.save()
     _send_finished(run)
@@ -184,12 +190,64 @@ def _connection_success(connection: Any) -> None:
     connection_record_success(connection=connection)
 
 
-def _connection_error(connection: Any, error: BaseException) -> None:
+def _connection_error(connection: Any, error: BaseException, run: SyncRun) -> None:
     if connection is None:
         return
     from bokslut.integrations.connections import connection_record_error
 
-    connection_record_error(connection=connection, error=error)
+    connection_record_error(connection=connection, error=error, failures=1 + _failed_before(run))
+
+
+def _failed_before(run: SyncRun) -> int:
+    """How many of the client's finished runs before ``run`` failed in a row."""
+    earlier = (
+        SyncRun.objects.filter(client_id=run.client_id, finished_at__isnull=False)
+        .exclude(pk=run.pk)
+        .order_by("-finished_at", "-pk")
+        .values_list("status", flat=True)
+    )
+    streak = 0
+    for status in earlier[:10]:
+        if status != SyncRun.Status.FAILED:
+            break
+        streak += 1
+    return streak
+
+
+def _refresh_licences(
+    run: SyncRun,
+    engine: SyncEngine,
+    fortnox: fx.FortnoxClient,
+    connection: Any,
+    outcome: BaseException | None,
+) -> None:
+    """Keep the connection's licences true to what this run met (see the function called).
+
+    Done only when the run ended well or on a missing licence: after any other error the
+    probes would likely fail the same way and prove nothing.
+    """
+    if connection is None:
+        return
+    licence_error = isinstance(outcome, fx.LicenceMissing)
+    if outcome is not None and not licence_error:
+        return
+    from bokslut.integrations.areas import Area, scope_for
+    from bokslut.integrations.connections import connection_refresh_licences
+
+    answered = {scope_for(Area(a)) for a in engine.answered if a in Area.values}
+    refused = {scope_for(Area(a)) for a in engine.refused if a in Area.values}
+    if licence_error:
+        # Which endpoint refused is not known by scope: probe all not seen answering.
+        refused |= set(connection.scopes or []) - answered
+    try:
+        connection_refresh_licences(
+            connection=connection, fortnox=fortnox, answered=answered, refused=refused
+        )
+    except fx.FortnoxError as error:
+        logger.warning("licences of client %s not refreshed: %s", run.client_id, error)
+        message = f"Fortnox-licenserna kunde inte kontrolleras: {swedish_error(error)}"
+        if message not in run.warnings:
+            run.warnings.append(message)
 
 
 def _send_finished(run: SyncRun) -> None:

@@ -98,6 +98,8 @@ PAGE_HELP: dict[str, PageHelp] = {
             "varje dataområde hämtas och får sedan en sammanfattning. En ny synkronisering "
             "uppdaterar det som redan finns i stället för att lägga till dubbletter, och "
             "listan Nytt sedan senaste synkroniseringen visar exakt vad som ändrats. "
+            "Fortnox berättar inte när en verifikation tas bort; Fullständig jämförelse "
+            "hämtar om alla år och visar även det som försvunnit. "
             "Nästa steg är att göra en avstämning och se att de hämtade värdena stämmer "
             "med ditt underlag."
         ),

@@ -159,8 +159,8 @@ def next_syncs(
     plans: dict[int, frozenset[str]] = {}
     answer: dict[int, dt.datetime] = {}
     for row in rows:
-        if connections.get(row.client_id) != ConnectionStatus.AKTIV:
-            continue
+        if connections.get(row.client_id) not in (ConnectionStatus.AKTIV, ConnectionStatus.FEL):
+            continue  # the scheduler syncs only these (``fel`` to mend itself)
         firm = row.client.firm
         if firm.pk not in plans:
             plans[firm.pk] = firm_plan(firm=firm).schedules

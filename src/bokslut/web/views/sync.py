@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -74,6 +75,7 @@ def sync_view(request: HttpRequest, client_id: int) -> HttpResponse:
         "sync",
         current=_current(request, client),
         can_sync=connection is not None and connection.can_sync,
+        full_compare_days=settings.BOKSLUT_FULL_COMPARE_DAYS,
         history=list(run_list(client=client)[:HISTORY_LENGTH]),
         changes=changes,
         change_groups=[(label, items[:CHANGES_SHOWN], len(items)) for label, items in groups],
@@ -99,8 +101,13 @@ def sync_progress_view(request: HttpRequest, client_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def sync_start_view(request: HttpRequest, client_id: int) -> HttpResponse:
-    """*Synkronisera*: queue a sync of the client's chosen areas for a worker."""
+    """*Synkronisera*: queue a sync of the client's chosen areas for a worker.
+
+    With ``full=1`` (the *Fullständig jämförelse* button) every year is re-read and
+    compared, so vouchers deleted in Fortnox, which Fortnox never reports, go here too.
+    """
     client = client_or_404(user=request.user, client_id=client_id)
+    full = request.POST.get("full") == "1"
     connection = _connection(client)
     try:
         if connection is None:
@@ -117,10 +124,17 @@ def sync_start_view(request: HttpRequest, client_id: int) -> HttpResponse:
         user=request.user,
         action=AuditEvent.Action.SYNC,
         client=client,
-        details={"event": "start", "trigger": SyncRun.Trigger.MANUAL.value},
+        details={
+            "event": "start",
+            "trigger": SyncRun.Trigger.MANUAL.value,
+            **({"full": True} if full else {}),
+        },
     )
     sync_client.enqueue(
-        client_id=client.pk, trigger=SyncRun.Trigger.MANUAL.value, user_id=request.user.pk
+        client_id=client.pk,
+        full=full,
+        trigger=SyncRun.Trigger.MANUAL.value,
+        user_id=request.user.pk,
     )
     return redirect("web:sync", client_id=client.pk)
 
