@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from bokslut.api.tokens import token_create
+from bokslut.audit.models import AuditEvent
 from bokslut.firms.models import Client, Firm, Membership
 from bokslut.integrations.connections import connection_service_account
 from bokslut.ledger.models import Voucher
@@ -45,6 +46,30 @@ def test_start_answers_202_and_queues_one_task_for_the_client(firm_b: FirmWorld)
         "trigger": "api",
         "user_id": firm_b.admin.user.pk,
     }
+
+
+@pytest.mark.django_db
+def test_a_sync_started_over_the_api_is_written_to_the_audit_log(firm_b: FirmWorld) -> None:
+    response = start(firm_b, {"areas": ["vouchers"], "full": False})
+
+    assert response.status_code == 202
+    event = AuditEvent.objects.get(action=AuditEvent.Action.SYNC)
+    assert event.firm == firm_b.firm
+    assert event.client == firm_b.client
+    assert event.user == firm_b.admin.user
+    assert event.details == {
+        "event": "start",
+        "trigger": "api",
+        "areas": ["vouchers"],
+        "full": False,
+    }
+
+
+@pytest.mark.django_db
+def test_a_refused_sync_start_writes_no_audit_event(firm_a: FirmWorld) -> None:
+    assert start(firm_a).status_code == 409
+
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.SYNC).exists()
 
 
 @pytest.mark.django_db

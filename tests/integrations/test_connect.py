@@ -11,6 +11,7 @@ from django.db import connection as db
 from django.test import Client as DjangoClient
 from django.urls import reverse
 
+from bokslut.audit.models import AuditEvent
 from bokslut.firms.models import Client, Firm
 from bokslut.fortnox import FortnoxOAuth, NeedsReauthorization
 from bokslut.integrations import crypto
@@ -28,7 +29,7 @@ from bokslut.integrations.sync_settings import available_areas
 from bokslut.integrations.tokens import DatabaseTokenStore
 from bokslut.sandbox import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, RunningSandbox
 
-from .conftest import OTHER_ORG, connect_in_browser, control, token_requests
+from .conftest import ORG_1001, OTHER_ORG, connect_in_browser, control, token_requests
 
 pytestmark = pytest.mark.usefixtures("fortnox_settings")
 
@@ -176,11 +177,33 @@ def test_org_number_mismatch_blocks_sync_until_confirmed(
     assert not connection.can_sync
     with pytest.raises(ConnectionNotReady, match="skiljer sig"):
         connection_assert_can_sync(connection=connection)
-    confirmed = browser.post(f"/integrations/{other.pk}/fortnox/confirm")
+    confirmed = browser.post(reverse("web:fortnox_confirm", args=[other.pk]))
     assert confirmed.status_code == 302
     connection.refresh_from_db()
     assert connection.can_sync
     connection_assert_can_sync(connection=connection)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.SETTINGS_CHANGE, client=other)
+    assert event.user == member
+    assert event.details == {"org_number_confirmed": ORG_1001}
+
+
+def test_confirm_and_disconnect_exist_only_as_the_audited_web_buttons(
+    browser: DjangoClient, running: RunningSandbox, client_1001: Client
+) -> None:
+    # The old /integrations/<id>/fortnox/{confirm,disconnect} routes changed the connection
+    # without writing the audit log; nothing may reach them any more.
+    connect_in_browser(browser, running, client_1001)
+    events_before = AuditEvent.objects.count()
+
+    confirm = browser.post(f"/integrations/{client_1001.pk}/fortnox/confirm")
+    disconnect = browser.post(f"/integrations/{client_1001.pk}/fortnox/disconnect")
+
+    assert confirm.status_code == 404
+    assert disconnect.status_code == 404
+    connection = Connection.objects.get(client=client_1001)
+    assert connection.status == ConnectionStatus.AKTIV
+    assert connection.has_tokens
+    assert AuditEvent.objects.count() == events_before
 
 
 def test_missing_licences_are_detected_and_make_areas_unavailable(
@@ -222,13 +245,15 @@ def test_disconnect_revokes_so_fortnox_refuses_the_old_refresh_token(
     old = DatabaseTokenStore(connection.pk).load()
     assert old is not None
     assert old.refresh_token
-    response = browser.post(f"/integrations/{client_1001.pk}/fortnox/disconnect")
+    response = browser.post(reverse("web:fortnox_disconnect", args=[client_1001.pk]))
     assert response.status_code == 302
     connection.refresh_from_db()
     assert connection.status == ConnectionStatus.FRANKOPPLAD
     assert connection.access_token_encrypted == ""
     assert connection.refresh_token_encrypted == ""
     assert connection.last_error == ""
+    event = AuditEvent.objects.get(action=AuditEvent.Action.DISCONNECT, client=client_1001)
+    assert event.details == {"company": connection.company_name, "tenant": "1001"}
     oauth = FortnoxOAuth(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, oauth_url=running.oauth_url)
     try:
         with pytest.raises(NeedsReauthorization):

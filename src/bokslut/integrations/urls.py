@@ -1,7 +1,9 @@
 """Routes of the Fortnox connection (included under ``integrations/``).
 
 A consent starts only from the web app's *Anslut till Fortnox* button, a POST checked for
-CSRF (``web:fortnox_connect``); here are Fortnox's way back and POST-only confirm/disconnect.
+CSRF (``web:fortnox_connect``); here is only Fortnox's way back. Confirm and disconnect exist
+only as the web app's buttons (``web:fortnox_confirm``, ``web:fortnox_disconnect``), so that
+every one of them is written to the audit log.
 """
 
 from django.urls import path
@@ -12,6 +14,4 @@ app_name = "integrations"
 
 urlpatterns = [
     path("fortnox/callback", views.callback, name="fortnox-callback"),
-    path("<int:client_id>/fortnox/confirm", views.confirm_org_number, name="fortnox-confirm"),
-    path("<int:client_id>/fortnox/disconnect", views.disconnect, name="fortnox-disconnect"),
 ]

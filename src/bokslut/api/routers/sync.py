@@ -24,6 +24,8 @@ from bokslut.api.schemas import (
     SyncStartIn,
     SyncTaskOut,
 )
+from bokslut.audit.models import AuditEvent
+from bokslut.audit.services import audit_record
 from bokslut.automation.tasks import sync_client
 from bokslut.integrations.models import Connection
 from bokslut.sync.models import SyncRun
@@ -55,11 +57,24 @@ def sync_start(request: HttpRequest, client_id: int, payload: SyncStartIn) -> St
     if connection is None or not connection.can_sync:
         # Queuing it anyway would only record a failed run; say why now instead.
         raise HttpError(409, f"{client.name} har ingen aktiv Fortnox-koppling att synka.")
-    wanted = payload
+    areas = [str(a.value) for a in payload.areas] if payload.areas is not None else None
+    # Like the web's Synkronisera button: the firm must be able to tell who started what.
+    audit_record(
+        firm=client.firm,
+        user=user,
+        action=AuditEvent.Action.SYNC,
+        client=client,
+        details={
+            "event": "start",
+            "trigger": SyncRun.Trigger.API.value,
+            "areas": areas,
+            "full": payload.full,
+        },
+    )
     result = sync_client.enqueue(
         client_id=client.pk,
-        areas=[str(a.value) for a in wanted.areas] if wanted.areas is not None else None,
-        full=wanted.full,
+        areas=areas,
+        full=payload.full,
         trigger=SyncRun.Trigger.API.value,
         user_id=user.pk,
     )
