@@ -48,14 +48,36 @@ def main(argv: list[str] | None = None) -> int:
 
         return sandbox_main(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bokslut.settings")
-    from django.core.management import execute_from_command_line
-
-    command = args[0].replace("-", "_")
     try:
-        execute_from_command_line(["bokslut", command, *args[1:]])
+        if args[0] in COMMANDS and "-" in args[0]:
+            _run_named(args[0], args[1:])
+        else:
+            from django.core.management import execute_from_command_line
+
+            execute_from_command_line(["bokslut", args[0].replace("-", "_"), *args[1:]])
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 1
     return 0
+
+
+def _run_named(name: str, rest: list[str]) -> None:
+    """Run a product command under the name it was typed as (``import-sie``).
+
+    Django finds a command by its module (``import_sie``) and names it that way in
+    ``--help``; loading the class ourselves lets usage lines say what the README says.
+    """
+    import django
+    from django.core.management import get_commands, load_command_class
+    from django.core.management.base import CommandParser, handle_default_options
+
+    # As Django's own dispatcher does: --settings and --pythonpath act before set-up.
+    early = CommandParser(add_help=False, allow_abbrev=False)
+    early.add_argument("--settings")
+    early.add_argument("--pythonpath")
+    handle_default_options(early.parse_known_args(rest)[0])
+    django.setup()
+    module = name.replace("-", "_")
+    load_command_class(get_commands()[module], module).run_from_argv(["bokslut", name, *rest])
 
 
 if __name__ == "__main__":

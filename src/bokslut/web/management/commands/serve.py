@@ -14,16 +14,20 @@ class Command(BaseCommand):
     help = "kör webbappen med en produktionsserver (Waitress); statiska filer via WhiteNoise"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-        parser.add_argument("--port", type=int, default=8000, help="port to listen on")
-        parser.add_argument("--threads", type=int, default=8, help="worker threads")
+        parser.add_argument("--host", default="127.0.0.1", help="adress att lyssna på")
+        parser.add_argument("--port", type=int, default=8000, help="port att lyssna på")
+        parser.add_argument(
+            "--threads", type=int, default=8, help="antal trådar som hanterar anrop"
+        )
         parser.add_argument(
             "--no-collectstatic",
             action="store_true",
-            help="skip collectstatic (static files were collected at deploy time)",
+            help="hoppa över collectstatic (de statiska filerna samlades vid driftsättningen)",
         )
         parser.add_argument(
-            "--migrate", action="store_true", help="apply database migrations before serving"
+            "--migrate",
+            action="store_true",
+            help="uppdatera databasen (migrate) innan servern startar",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
