@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -187,9 +188,15 @@ def run_worker(
     requests: int,
     redis_prefix: str | None,
     tenant: str,
+    rate_dir: str | None = None,
 ) -> int:
-    """A worker process: ``requests`` API calls through its own client; returns successes."""
+    """A worker process: ``requests`` API calls through its own client; returns successes.
+
+    The limiter is Redis's under ``redis_prefix``, else the file limiter in ``rate_dir``,
+    else an in-process one that never waits.
+    """
     from bokslut.fortnox import (
+        FileRateLimiter,
         FileTokenStore,
         FortnoxClient,
         FortnoxOAuth,
@@ -199,7 +206,9 @@ def run_worker(
     )
 
     limiter: object
-    if redis_prefix is None:
+    if redis_prefix is None and rate_dir is not None:
+        limiter = FileRateLimiter(rate_dir)
+    elif redis_prefix is None:
         limiter = InMemoryRateLimiter([RateLimit(1000, 1.0)])
     else:
         import redis
@@ -219,3 +228,31 @@ def run_worker(
             client.company_information()
             done += 1
     return done
+
+
+def acquire_in_file(
+    rate_dir: str, key: str, count: int, limit: int, window: float, start: Any
+) -> list[float]:
+    """A worker process: ``count`` slots from a file limiter; returns the time of each.
+
+    The times are the limiter's own clock readings at which it took each slot, so the test
+    checks the windows the limiter decided on, without network or scheduling jitter.
+    ``start`` is a barrier all workers pass together, so they contend from the first slot.
+    """
+    import time as _time
+
+    from bokslut.fortnox import FileRateLimiter, RateLimit
+
+    last = [0.0]
+
+    def clock() -> float:
+        last[0] = _time.monotonic()
+        return last[0]
+
+    limiter = FileRateLimiter(rate_dir, [RateLimit(limit, window)], clock=clock)
+    taken = []
+    start.wait()
+    for _ in range(count):
+        limiter.acquire(key)
+        taken.append(last[0])
+    return taken

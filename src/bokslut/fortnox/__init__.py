@@ -38,6 +38,7 @@ from bokslut.fortnox._ledger import (
 from bokslut.fortnox._oauth import DEFAULT_OAUTH_URL, DEFAULT_SCOPES, FortnoxOAuth
 from bokslut.fortnox._ratelimit import (
     DEFAULT_LIMITS,
+    FileRateLimiter,
     InMemoryRateLimiter,
     RateLimit,
     RateLimiter,
@@ -74,6 +75,7 @@ __all__ = [
     "CostCenter",
     "Customer",
     "EndpointStats",
+    "FileRateLimiter",
     "FileTokenStore",
     "FinancialYear",
     "FortnoxClient",

@@ -56,8 +56,9 @@ class FortnoxClient:
     """A Fortnox API v3 client for one connection (one tenant).
 
     Collaborators are injected: the token store (and OAuth client to refresh with),
-    the rate limiter (share a :class:`RedisRateLimiter` between processes that touch
-    the same tenant), the retry policy, the HTTP transport, and the clocks and sleep.
+    the rate limiter (share a :class:`FileRateLimiter` between processes on one machine,
+    or a :class:`RedisRateLimiter` across machines, that touch the same tenant), the
+    retry policy, the HTTP transport, and the clocks and sleep.
 
     >>> from bokslut.fortnox import InMemoryTokenStore, TokenSet
     >>> client = FortnoxClient(token_store=InMemoryTokenStore(TokenSet("at", "rt")))

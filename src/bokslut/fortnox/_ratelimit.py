@@ -1,14 +1,23 @@
-"""Per-tenant rate limiting: a sliding window log, in process or shared through Redis.
+"""Per-tenant rate limiting: a sliding window log, in process, in files or in Redis.
 
 Fortnox allows 25 requests in any sliding 5 seconds per client and tenant and answers
 429 beyond it; users report 429s even at an even 5 requests/s, while 4/s was safe. The
 default limits therefore keep a sustained pace of 4 per second and, separately, the
 hard ceiling of 25 in 5 s, so that a caller who loosens the pace still never exceeds
 what Fortnox allows.
+
+Three stores hold the same log with the same rules: :class:`InMemoryRateLimiter` (the
+threads of one process), :class:`FileRateLimiter` (every process on one machine, through a
+locked file per tenant) and :class:`RedisRateLimiter` (every process on every machine).
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import math
+import os
+import struct
 import threading
 import time
 from collections import deque
@@ -21,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "FileRateLimiter",
     "InMemoryRateLimiter",
     "RateLimit",
     "RateLimiter",
@@ -103,6 +113,91 @@ class InMemoryRateLimiter:
 
     def acquire(self, key: str) -> None:
         """Wait (with the injected sleep) until a slot is free, then take it."""
+        while (wait := self.try_acquire(key)) > 0:
+            self._sleep(wait)
+
+
+class FileRateLimiter:
+    """A sliding window log per key in a file, shared by every process on this machine.
+
+    Each key (tenant) has its own small file in ``directory``; an acquisition takes an
+    exclusive ``flock`` on it, reads the log, checks the windows and records the request
+    before releasing, so two processes can never both take the last free slot. Waiting
+    happens outside the lock. Processes on other machines do not see these files: a
+    deployment with workers on several machines needs :class:`RedisRateLimiter`.
+
+    The default clock is ``time.monotonic``: on Linux it is CLOCK_MONOTONIC, one clock
+    for the whole machine that NTP never steps, so all processes agree on the windows.
+    ``clock`` and ``sleep`` are injectable for tests on a simulated clock.
+    """
+
+    # The log is stored as little-endian doubles, oldest first. Whole binary numbers keep
+    # the times exact, and one small pwrite replaces the log in a single step.
+    _RECORD = struct.Struct("<d")
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        limits: Sequence[RateLimit] = DEFAULT_LIMITS,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.directory = os.fspath(directory)
+        self.limits = tuple(limits)
+        self._clock = clock
+        self._sleep = sleep
+        self._longest = max(rule.window for rule in self.limits)
+        self._deepest = max(rule.limit for rule in self.limits)
+
+    def __repr__(self) -> str:
+        return f"FileRateLimiter({self.directory!r}, limits={self.limits!r})"
+
+    def path_for(self, key: str) -> str:
+        """The file holding ``key``'s log: a hash of the key, so any key is a safe name."""
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        return os.path.join(self.directory, f"{digest}.log")
+
+    def _read(self, fd: int, now: float) -> list[float]:
+        size = os.fstat(fd).st_size
+        data = os.pread(fd, size, 0) if size else b""
+        usable = len(data) - len(data) % self._RECORD.size
+        log = [value for (value,) in self._RECORD.iter_unpack(data[:usable])]
+        # Keep what lies in the longest window. A time after ``now`` cannot come from this
+        # clock on this boot (a reboot restarts the monotonic clock); dropping it keeps a
+        # stale file from blocking a tenant, and NaN or infinities from a damaged file go too.
+        return sorted(t for t in log if math.isfinite(t) and now - self._longest < t <= now)[
+            -self._deepest :
+        ]
+
+    def _write(self, fd: int, log: Sequence[float]) -> None:
+        data = b"".join(self._RECORD.pack(t) for t in log)
+        os.pwrite(fd, data, 0)
+        # Truncate only after writing: a crash in between leaves extra old times, which
+        # can only make the limiter stricter, never let an extra request through.
+        os.ftruncate(fd, len(data))
+
+    def try_acquire(self, key: str) -> float:
+        """Take a slot and return 0, or take nothing and return the seconds to wait."""
+        os.makedirs(self.directory, mode=0o700, exist_ok=True)
+        fd = os.open(self.path_for(key), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            # The clock is read under the lock, so the times in the file are ascending.
+            now = self._clock()
+            log = self._read(fd, now)
+            wait = _wait_needed(log, self.limits, now)
+            if wait > 0:
+                return wait
+            log.append(now)
+            self._write(fd, log[-self._deepest :])
+            return 0.0
+        finally:
+            # Closing the only descriptor of this open file releases the flock.
+            os.close(fd)
+
+    def acquire(self, key: str) -> None:
+        """Wait (outside the lock) until a slot is free in the file, then take it."""
         while (wait := self.try_acquire(key)) > 0:
             self._sleep(wait)
 
