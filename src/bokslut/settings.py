@@ -163,11 +163,17 @@ BOKSLUT_FORTNOX_REDIRECT_URI = os.environ.get(
 BOKSLUT_FERNET_KEYS = [
     k.strip() for k in os.environ.get("BOKSLUT_FERNET_KEYS", "").split(",") if k.strip()
 ]
-# The shared Fortnox rate limiter lives in Redis only when Redis is configured (or the task
-# queue runs on it); the embedded install without Redis limits in process.
+# The per-tenant Fortnox rate limiter must be one bucket for every process that talks to a
+# tenant (web, worker, scheduler, `bokslut sync`). It lives in Redis when Redis is configured
+# (BOKSLUT_REDIS_URL set, or the task queue runs on it): shared across machines. Otherwise it
+# is a locked file per tenant under the data dir: shared by the processes of this machine
+# only, with no service to run. Workers on several machines therefore need Redis; the
+# integrations app's system check warns when PostgreSQL (the multi-machine database) runs
+# without it (see docs/architecture.md).
 BOKSLUT_FORTNOX_REDIS_URL = (
     REDIS_URL if ("BOKSLUT_REDIS_URL" in os.environ or _TASKS_BACKEND == "rq") else None
 )
+BOKSLUT_FORTNOX_RATE_LIMIT_DIR = DATA_DIR / "ratelimit"
 # Plans: a JSON object replacing the default catalogue (see bokslut.integrations.plans).
 import json as _json  # noqa: E402 - kept inside this block so it stays self-contained
 

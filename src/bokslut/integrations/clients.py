@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
@@ -10,9 +11,9 @@ import redis
 from django.conf import settings
 
 from bokslut.fortnox import (
+    FileRateLimiter,
     FortnoxClient,
     FortnoxOAuth,
-    InMemoryRateLimiter,
     RateLimiter,
     RedisRateLimiter,
     RequestStats,
@@ -25,7 +26,7 @@ __all__ = ["fortnox_client_for", "fortnox_oauth", "shared_rate_limiter"]
 
 _lock = threading.Lock()
 _oauth_clients: dict[tuple[str, str, str, str], FortnoxOAuth] = {}
-_limiters: dict[str | None, RateLimiter] = {}
+_limiters: dict[tuple[str | None, str], RateLimiter] = {}
 
 
 def fortnox_oauth() -> FortnoxOAuth:
@@ -47,17 +48,23 @@ def fortnox_oauth() -> FortnoxOAuth:
 
 
 def shared_rate_limiter() -> RateLimiter:
-    """The per-tenant limiter: in Redis when configured (shared by every worker), else in process.
+    """The per-tenant limiter every process draws from: in Redis when configured, else in files.
 
-    One limiter per process either way, because the Fortnox limit is per tenant, not per
-    client object: two syncs of the same tenant must draw from the same window.
+    With ``BOKSLUT_FORTNOX_REDIS_URL`` the log is in Redis, shared by every process on every
+    machine. Without it, it is a flock-ed file per tenant in ``BOKSLUT_FORTNOX_RATE_LIMIT_DIR``,
+    shared by every process on this machine (web, worker, `bokslut sync`), because the
+    Fortnox limit is per tenant, not per process or client object.
     """
     url: str | None = getattr(settings, "BOKSLUT_FORTNOX_REDIS_URL", None)
+    directory = os.fspath(settings.BOKSLUT_FORTNOX_RATE_LIMIT_DIR)
+    key = (url, directory)
     with _lock:
-        limiter = _limiters.get(url)
+        limiter = _limiters.get(key)
         if limiter is None:
-            limiter = RedisRateLimiter(redis.Redis.from_url(url)) if url else InMemoryRateLimiter()
-            _limiters[url] = limiter
+            limiter = (
+                RedisRateLimiter(redis.Redis.from_url(url)) if url else FileRateLimiter(directory)
+            )
+            _limiters[key] = limiter
         return limiter
 
 
