@@ -123,8 +123,10 @@ class FileRateLimiter:
     Each key (tenant) has its own small file in ``directory``; an acquisition takes an
     exclusive ``flock`` on it, reads the log, checks the windows and records the request
     before releasing, so two processes can never both take the last free slot. Waiting
-    happens outside the lock. Processes on other machines do not see these files: a
-    deployment with workers on several machines needs :class:`RedisRateLimiter`.
+    happens outside the lock. ``directory`` belongs on a local disk (``flock`` on a
+    network file system is not dependable), and processes on other machines do not see
+    these files: a deployment with workers on several machines needs
+    :class:`RedisRateLimiter`.
 
     The default clock is ``time.monotonic``: on Linux it is CLOCK_MONOTONIC, one clock
     for the whole machine that NTP never steps, so all processes agree on the windows.
