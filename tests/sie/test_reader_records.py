@@ -17,6 +17,7 @@ from bokslut.sie.model import (
     ObjectBalance,
     PeriodBalance,
     RowKind,
+    Severity,
     SieObject,
     Voucher,
     VoucherRow,
@@ -278,10 +279,57 @@ def test_fast_built_records_equal_constructed_ones() -> None:
         voucher.series = "B"  # type: ignore[misc]
 
 
-def test_path_source_with_si_suffix_is_an_import_file(tmp_path: Path) -> None:
-    path = tmp_path / "x.SI"
-    path.write_bytes((HEAD + "#IB 0 1930 5\n").encode("cp437"))
-    reader = SieReader(path)
+_VOUCHER = '#VER "" "" 20170105 "Kassa"\n{\n#TRANS 1930 {} 5\n#TRANS 3010 {} -5\n}\n'
+
+
+def _read_path(path: Path, text: str, **kwargs: bool) -> SieReader:
+    path.write_bytes(text.encode("cp437"))
+    reader = SieReader(path, **kwargs)
     list(reader)
+    return reader
+
+
+def test_path_source_with_si_suffix_and_only_vouchers_is_an_import_file(tmp_path: Path) -> None:
+    reader = _read_path(tmp_path / "x.SI", HEAD + _VOUCHER)
+    assert reader.import_file
+    # 4I leniency: the empty series and number are not reported.
+    assert not codes(reader.issues) & {"voucher_series_missing", "voucher_number_missing"}
+    assert "export_named_as_4i" not in codes(reader.issues)
+
+
+def test_si_file_stating_balances_is_read_as_an_export_with_a_warning(tmp_path: Path) -> None:
+    # An old Fortnox export named .si: balances first, then vouchers that do not explain UB.
+    reader = _read_path(
+        tmp_path / "x.si", HEAD + "#IB 0 1930 5\n#UB 0 1930 7\n#RES 0 3010 -5\n" + _VOUCHER
+    )
+    assert not reader.import_file
+    warning = next(i for i in reader.issues if i.code == "export_named_as_4i")
+    assert warning.severity is Severity.WARNING
+    assert warning.line == 9  # the first #IB, right after the 8 lines of HEAD
+    assert ".si" in warning.message_sv
+    assert "exportfil" in warning.message_sv
+    assert ".si" in warning.message_en
+    assert "export file" in warning.message_en
+    found = codes(reader.issues)
+    assert "balance_in_4i" not in found
+    # Read as 4E: the balance check runs (5 + 5 != 7) and the empty series is reported.
+    mismatches = [i for i in reader.issues if i.code == "balance_mismatch"]
+    assert [i.message_en.split()[1] for i in mismatches] == ["1930"]
+    assert "voucher_series_missing" in found
+
+
+def test_balances_after_the_vouchers_of_an_si_file_are_misplaced_4i_balances(
+    tmp_path: Path,
+) -> None:
+    # An export names its balances before its vouchers; after them they are 4I's mistake.
+    reader = _read_path(tmp_path / "x.si", HEAD + _VOUCHER + "#IB 0 1930 5\n")
     assert reader.import_file
     assert "balance_in_4i" in codes(reader.issues)
+    assert "export_named_as_4i" not in codes(reader.issues)
+
+
+def test_explicit_import_file_is_not_overturned_by_the_content(tmp_path: Path) -> None:
+    reader = _read_path(tmp_path / "x.se", HEAD + "#IB 0 1930 5\n", import_file=True)
+    assert reader.import_file
+    assert "balance_in_4i" in codes(reader.issues)
+    assert "export_named_as_4i" not in codes(reader.issues)

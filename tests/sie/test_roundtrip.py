@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bokslut.sie.model import Document
-from bokslut.sie.reader import read_document
+from bokslut.sie.reader import SieReader, read_document
 from bokslut.sie.writer import SieType, complete_header, select_for_type, write_document
 
 from .conftest import corpus_dir, well_formed_files
@@ -22,10 +22,14 @@ _FILES = well_formed_files()
 
 
 def sie_type_of(doc: Document, path: Path) -> SieType:
-    """The type a file is (its #SIETYP, and for type 4 whether it is an import file)."""
+    """The type a file is: its #SIETYP, and for type 4 whether the reader took it for an
+    import file (from its content: a .si file that states balances is an export)."""
     if doc.header.sie_type in (1, 2, 3):
         return str(doc.header.sie_type)  # type: ignore[return-value]
-    return "4I" if path.suffix.lower() == ".si" else "4E"
+    reader = SieReader(path, validate=False)
+    for _ in reader:
+        pass
+    return "4I" if reader.import_file else "4E"
 
 
 def round_trip(doc: Document, sie_type: SieType, *, checksum: bool = False) -> Document:
@@ -91,6 +95,19 @@ def test_corpus_round_trip_covers_every_type(corpus: Path) -> None:
         types.add(sie_type_of(doc, path))
     assert types == {"1", "2", "3", "4E", "4I"}
     assert len(_FILES) >= 50
+
+
+@pytest.mark.corpus
+def test_fortnox_export_named_si_round_trips_as_4e_with_its_balances(corpus: Path) -> None:
+    # An old Fortnox Bokföring export (#SIETYP 4, #RAR, balances, vouchers) named .si.
+    path = corpus / "jsisie" / "Sie4.si"
+    original, _ = read_document(path)
+    assert sie_type_of(original, path) == "4E"
+    assert len(original.balances) == 96
+    assert len(original.vouchers) == 165
+    again = round_trip(original, "4E", checksum=True)
+    assert again.balances == original.balances
+    assert again.vouchers == original.vouchers
 
 
 @pytest.mark.corpus

@@ -248,6 +248,13 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "Räkenskapsår {index} slutar {end} men år {next_index} börjar {next_start}",
         "Financial year {index} ends {end} but year {next_index} starts {next_start}",
     ),
+    "export_named_as_4i": (
+        _W,
+        "Filnamnet slutar på .si (SIE 4I, importfil) men filen anger saldon ({label}) och "
+        "lästes därför som en exportfil (SIE 4E)",
+        "The file name ends in .si (SIE 4I, import file) but the file states balances "
+        "({label}), so it was read as an export file (SIE 4E)",
+    ),
     "balance_in_4i": (
         _W,
         "{label} i en SIE 4I-fil; saldon är inte tillåtna i 4I och ignoreras vid import",

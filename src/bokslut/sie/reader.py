@@ -269,8 +269,11 @@ class SieReader:
 
     With ``validate`` (default) the semantic checks of :mod:`bokslut.sie.validation` run on
     the fly and their issues join ``issues``. ``import_file`` says whether the file is a
-    SIE 4I import file (balances not allowed, series and numbers may be empty); by default it
-    is taken from a ``.si`` file name.
+    SIE 4I import file (balances not allowed, series and numbers may be empty). By default
+    the content decides, with the file name as a hint: a ``.si`` name suggests 4I, but a file
+    that states balances (#IB, #UB, #RES, #OIB, #OUB, #PSALDO, #PBUDGET) before its first
+    voucher is an export whatever its name, and is read as one with an
+    ``export_named_as_4i`` warning. ``import_file`` holds the decision once iteration ends.
     """
 
     def __init__(
@@ -291,8 +294,12 @@ class SieReader:
         self.header_lines: dict[str, int] = {}
         self.strict = strict
         name = _source_name(source)
+        #: Whether the kind still depends on the content: only a .si name's guess of 4I can
+        #: be overturned (by balances); an explicit ``import_file`` is the caller's word.
+        self._kind_open = False
         if import_file is None:
             import_file = name is not None and name.lower().endswith(".si")
+            self._kind_open = import_file
         self.import_file = import_file
         self._source = source
         self._started = False
@@ -362,6 +369,19 @@ class SieReader:
         self.issues.append(make_issue(code, line, severity=Severity.ERROR, **params))
         return SieFormatError(self.issues)
 
+    def _read_as_export(self, label: str, line: int) -> None:
+        """Turn a file named as 4I into an export: it states balances (at ``line``).
+
+        The spec forbids balances in 4I, and an export names them before its vouchers, so
+        a balance met before any voucher settles what the name only suggested. It is
+        settled before the balance is validated, so the validator checks the file as 4E
+        (IB + movements = UB) instead of dismissing its balances as misplaced.
+        """
+        self.import_file = False
+        if self._validator is not None:
+            self._validator.import_file = False
+        self._issue("export_named_as_4i", line, label=label)
+
     def _take_validator_issues(self, start: int) -> None:
         """Move validation issues found since ``start`` into ``issues`` (without repeats)."""
         assert self._validator is not None
@@ -415,6 +435,7 @@ class SieReader:
         refs_cache = self._refs_cache
         new_voucher = _make_voucher
         scan_lines = _scan_lines
+        kind_open = self._kind_open
 
         while True:
             chunk = stream.read(CHUNK_SIZE)
@@ -445,6 +466,8 @@ class SieReader:
                     lineno = voucher.line + len(voucher.rows) + 2  # type: ignore[operator]
                     records += 1
                     seen_content = True
+                    if kind_open:  # vouchers before any balance: the name's 4I stands
+                        kind_open = self._kind_open = False
                     if feed_voucher is not None:
                         assert validator is not None
                         mark = len(validator.issues)
@@ -611,6 +634,8 @@ class SieReader:
                             head = self._ver(fields, lineno)
                         records += 1
                         seen_content = True
+                        if kind_open:
+                            kind_open = self._kind_open = False
                         continue
                 s = line.strip()
                 if not s:
@@ -735,12 +760,18 @@ class SieReader:
                 if label == "#VER":
                     records += 1
                     head = self._ver(fields, lineno)
+                    if kind_open:
+                        kind_open = self._kind_open = False
                     continue
                 handler = handlers.get(label)
                 if handler is not None:
                     records += 1
                     item = handler(fields, objs, lineno)
                     if item is not None:
+                        if kind_open:
+                            # A balance before any voucher: the file is an export.
+                            kind_open = self._kind_open = False
+                            self._read_as_export(label, lineno)
                         if feed is not None:
                             assert validator is not None
                             mark = len(validator.issues)
