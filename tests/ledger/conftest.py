@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -256,3 +257,22 @@ def without_ids(snapshot: dict[str, Any]) -> dict[str, Any]:
         else:
             result[kind] = sorted((tuple(i[1:]) for i in items), key=repr)
     return result
+
+
+#: Names of the corpus files that are broken or odd on purpose (the corpus README's list).
+BROKEN_NAME = re.compile(
+    r"error|erroneous|faulty|imbalanced|missing|non_numeric|unparseable|critical|empty"
+    r"|8_digit|12_digit|8-4_digit|iso_voucher_date|broken",
+    re.IGNORECASE,
+)
+
+
+def well_formed_files() -> list[Path]:
+    """Every corpus file that is not deliberately broken (empty when the corpus is missing)."""
+    if not CORPUS.is_dir():
+        return []
+    return sorted(
+        p
+        for p in CORPUS.glob("*/*")
+        if p.is_file() and p.suffix.lower() != ".md" and not BROKEN_NAME.search(p.name)
+    )
