@@ -64,6 +64,7 @@ class StreamRouter:
         firm: Firm | None,
         name: str,
         sha256: str,
+        source_kind: str,
     ) -> None:
         self._source = source
         self._client = client
@@ -71,6 +72,7 @@ class StreamRouter:
         self._firm = firm
         self._name = name
         self._sha256 = sha256
+        self._source_kind = source_kind
         self._state = "waiting"  # → "streaming" or "off"
         self._seen: set[tuple[str, str]] = set()
         self._year_count = 0
@@ -140,7 +142,7 @@ class StreamRouter:
                 return None  # vouchers to compare with: the spool and the full comparison
             source_row = m.Source.objects.create(
                 client=client,
-                kind=m.Source.Kind.SIE_FILE,
+                kind=self._source_kind,
                 name=self._name,
                 sha256=self._sha256,
                 program=program,

@@ -4,6 +4,17 @@ Called inside the year's ``transaction.atomic()``. Every kind of record is match
 its identity (account number, balance kind + account, voucher series + number, …):
 unchanged records are not touched, changed ones are updated, new ones inserted, and
 records the file no longer holds are removed where the file is the authority for them.
+
+Vouchers are told apart by the kind of their :class:`~bokslut.ledger.models.Source`:
+
+* ``manual`` vouchers are people's work (a closing entry not yet sent to Fortnox, a
+  voucher entered here): a write never matches, changes or removes them. If the file
+  holds a voucher with the same series and number, ours is kept and the file's is left
+  out, with a warning (``import.voucher_local_kept``).
+* A full export removes only vouchers of its own source kind (``fortnox`` for a sync,
+  ``sie_file`` for a file import); vouchers of another imported kind are matched and
+  updated like any, never removed; a matched one becomes the write's own, so a later
+  export without it removes it.
 """
 
 from __future__ import annotations
@@ -18,9 +29,10 @@ from bokslut.firms.models import Client
 from bokslut.ledger import models as m
 from bokslut.ledger._bulk import BulkWriter, RowTuple, VoucherTuple
 from bokslut.ledger._movements import MovementTotals, apply_movements, movements_of_vouchers
-from bokslut.ledger._scan import Amount, Scan
+from bokslut.ledger._scan import Amount, Scan, make_issue
 from bokslut.ledger.codec import sru_text
 from bokslut.ledger.summary import KindCounts, YearSummary
+from bokslut.sie.model import Issue, Severity
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -117,6 +129,8 @@ class YearWriter:
         self.source = source
         self.bulk = bulk
         self.on_voucher = on_voucher
+        #: Warnings of the write itself (a local voucher kept in place of the file's).
+        self.issues: list[Issue] = []
 
     def write(self, plan: YearPlan) -> tuple[m.FinancialYear, YearSummary]:
         """Write the plan's year; returns the year and its counts."""
@@ -323,11 +337,23 @@ class YearWriter:
     # -- vouchers ---------------------------------------------------------------------------
 
     def _vouchers(self, year: m.FinancialYear, plan: YearPlan, counts: KindCounts) -> int:
+        own_kind = self.source.kind
         numbered: dict[tuple[str, str], tuple[int, str]] = {}
         unnumbered: dict[str, list[int]] = {}
-        for pk, series, number, content_hash in m.Voucher.objects.filter(year=year).values_list(
-            "id", "series", "number", "content_hash"
-        ):
+        # Vouchers of the write's own kind of source: the ones a full export may remove.
+        own: set[int] = set()
+        # Imported from another kind of source: matched and updated, never removed.
+        adopt: list[int] = []
+        local: set[tuple[str, str]] = set()  # people's vouchers: never matched, changed or removed
+        for pk, series, number, content_hash, kind in m.Voucher.objects.filter(
+            year=year
+        ).values_list("id", "series", "number", "content_hash", "source__kind"):
+            if kind == m.Source.Kind.MANUAL:
+                if number:
+                    local.add((series, number))
+                continue
+            if kind == own_kind:
+                own.add(pk)
             if number:
                 numbered[(series, number)] = (pk, content_hash)
             else:
@@ -338,6 +364,9 @@ class YearWriter:
         for position in sorted(plan.vouchers):
             entry = self.scan.vouchers[position]
             if entry.number:
+                if (entry.series, entry.number) in local:
+                    self._keep_local(year, entry.series, entry.number, entry.line)
+                    continue
                 found = numbered.get((entry.series, entry.number))
                 if found is None:
                     new.append(position)
@@ -346,6 +375,8 @@ class YearWriter:
                 matched.add(pk)
                 if content_hash == entry.content_hash:
                     counts.unchanged += 1
+                    if pk not in own:
+                        adopt.append(pk)
                 else:
                     changed[position] = pk
             else:
@@ -353,15 +384,25 @@ class YearWriter:
                 # the same voucher, anything else is new (and the old one removed).
                 candidates = unnumbered.get(entry.content_hash)
                 if candidates:
-                    matched.add(candidates.pop())
+                    pk = candidates.pop()
+                    matched.add(pk)
                     counts.unchanged += 1
+                    if pk not in own:
+                        adopt.append(pk)
                 else:
                     new.append(position)
+        if adopt:
+            # The source holds these too: from now on they are its vouchers, so a later
+            # export without them removes them (a voucher deleted in Fortnox after the year
+            # was first imported from a SIE file).
+            self._adopt(adopt)
         added = MovementTotals()
         removed = MovementTotals()
         if plan.remove_vouchers:
-            gone = [pk for pk, _ in numbered.values() if pk not in matched]
-            gone += [pk for pks in unnumbered.values() for pk in pks if pk not in matched]
+            gone = [pk for pk, _ in numbered.values() if pk not in matched and pk in own]
+            gone += [
+                pk for pks in unnumbered.values() for pk in pks if pk not in matched and pk in own
+            ]
             if gone:
                 removed = movements_of_vouchers(gone)
                 self.bulk.delete_vouchers(gone)
@@ -384,6 +425,31 @@ class YearWriter:
         self.bulk.update_vouchers(updates)
         apply_movements(year.pk, added, removed)
         return rows
+
+    def _keep_local(
+        self, year: m.FinancialYear, series: str, number: str, line: int | None
+    ) -> None:
+        """A local voucher holds the identity the file gives another voucher: keep ours."""
+        self.issues.append(
+            make_issue(
+                Severity.WARNING,
+                "voucher_local_kept",
+                line,
+                f"Verifikation {series} {number} i räkenskapsåret {year.start:%Y-%m-%d} är "
+                "upplagd lokalt; den behölls och källans verifikation med samma nummer "
+                "skrevs inte in",
+                f"Voucher {series} {number} of the year starting {year.start:%Y-%m-%d} was "
+                "entered locally; it was kept and the source's voucher with that number "
+                "was not written",
+            )
+        )
+
+    def _adopt(self, voucher_ids: list[int], batch: int = 500) -> None:
+        """Make vouchers (and their rows) this write's source's, leaving their content be."""
+        for start in range(0, len(voucher_ids), batch):
+            chunk = voucher_ids[start : start + batch]
+            m.VoucherRow.objects.filter(voucher_id__in=chunk).update(source=self.source)
+            m.Voucher.objects.filter(pk__in=chunk).update(source=self.source)
 
     def _rows(
         self,

@@ -25,6 +25,17 @@ Which year gets what:
 * Year 0 of a file with balances is the authority for that year: its chart replaces the
   year's chart, and balances (of the kinds the file holds) and — for a 4E export —
   vouchers absent from it are removed. Other years only gain missing accounts.
+
+Whose vouchers an authoritative export may remove (a deliberate choice, never to lose
+people's work): only those that came from the same kind of source as the import —
+``sie_file`` for a file import, ``fortnox`` for a Fortnox sync (which passes
+``source_kind``). A voucher of the source kind ``manual`` (a closing entry not yet sent to
+Fortnox, a voucher entered here) is never changed or removed, and wins over a file voucher
+with the same series and number (a warning says so). Vouchers imported from another kind
+of source stay unless the export holds them: then they become the import's own. So a year
+synced from Fortnox keeps its local vouchers; the balances Fortnox states (IB, UB, RES) do
+not include them, while the counted movements (``AccountMovement``) do, which is exactly
+what the UB = IB + movements check then shows.
 """
 
 from __future__ import annotations
@@ -87,6 +98,7 @@ def import_sie_file(
     firm: Firm | None = None,
     strict: bool = False,
     progress: ImportProgress | None = None,
+    source_kind: str = m.Source.Kind.SIE_FILE,
 ) -> ImportSummary:
     """Import one SIE file (types 1, 2, 3, 4E, 4I) into ``client``'s ledger.
 
@@ -94,7 +106,9 @@ def import_sie_file(
     installation's firm) from the file's ``#ORGNR`` and ``#FNAMN``; with it, the file's
     org.nr must be the client's. ``client`` may also be an org.nr: that client, found or
     created, for files without ``#ORGNR`` or to make sure the file is the expected one.
-    ``strict`` refuses files with warnings too.
+    ``strict`` refuses files with warnings too. ``source_kind`` is the kind of the
+    :class:`~bokslut.ledger.models.Source` the import records (the sync passes
+    ``fortnox``); a full export removes only vouchers of that kind (see the module notes).
     Raises :class:`SieImportError` (nothing written) for a file that cannot be imported.
     """
     from bokslut.sie.errors import SieFormatError
@@ -113,6 +127,7 @@ def import_sie_file(
             progress=progress,
             lines=lines,
             path=file_path,
+            source_kind=source_kind,
         )
     except SieFormatError as exc:
         raise SieImportError(exc.issues) from exc
@@ -127,11 +142,13 @@ def import_sie_document(
     strict: bool = False,
     issues: list[Issue] | None = None,
     progress: ImportProgress | None = None,
+    source_kind: str = m.Source.Kind.SIE_FILE,
 ) -> ImportSummary:
     """Import a document already in memory (e.g. a SIE export fetched from Fortnox).
 
     ``issues`` are the reader's findings for the document, if any; the document is also
     run through :func:`bokslut.sie.validation.validate` when that module is available.
+    ``source_kind`` as for :func:`import_sie_file`.
     """
     found = list(issues or [])
     try:
@@ -150,6 +167,7 @@ def import_sie_document(
         progress=progress,
         lines=None,
         path=None,
+        source_kind=source_kind,
     )
 
 
@@ -186,12 +204,21 @@ def _import_paused(
     progress: ImportProgress | None,
     lines: int | None,
     path: Path | None,
+    source_kind: str,
 ) -> ImportSummary:
     early: list[Issue] = []
     wanted = _wanted_org_number(early, client)
     given = client if isinstance(client, Client) else None
     router = (
-        StreamRouter(source, client=given, wanted=wanted, firm=firm, name=name, sha256=sha256)
+        StreamRouter(
+            source,
+            client=given,
+            wanted=wanted,
+            firm=firm,
+            name=name,
+            sha256=sha256,
+            source_kind=source_kind,
+        )
         if stream and not early
         else None
     )
@@ -216,6 +243,7 @@ def _import_paused(
                 strict=strict,
                 progress=progress,
                 path=path,
+                source_kind=source_kind,
             )
     finally:
         if router is not None:
@@ -234,6 +262,7 @@ def _write(
     strict: bool,
     progress: ImportProgress | None,
     path: Path | None,
+    source_kind: str,
 ) -> ImportSummary:
     """Validate what was read, then write it: the streamed year first, then the others."""
     _check_org_number(result, client, wanted)
@@ -253,7 +282,7 @@ def _write(
         client, created = _resolve_client(result, client, firm, wanted)
         source_row = m.Source.objects.create(
             client=client,
-            kind=m.Source.Kind.SIE_FILE,
+            kind=source_kind,
             name=name,
             sha256=sha256,
             program=_program(result),
@@ -280,6 +309,7 @@ def _write(
         with transaction.atomic():
             _, year_summary = writer.write(plan)
         summary.years.append(year_summary)
+    summary.warnings += writer.issues
     summary.years = sorted([*streamed, *summary.years], key=lambda y: y.start)
     return summary
 

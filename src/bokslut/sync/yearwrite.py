@@ -20,6 +20,8 @@ from bokslut import fortnox as fx
 from bokslut.firms.models import Client
 from bokslut.ledger import models as m
 from bokslut.ledger.importer import import_sie_document, import_sie_file
+from bokslut.ledger.summary import ImportSummary
+from bokslut.money import format_sek, from_ore
 from bokslut.registers import models as reg
 from bokslut.registers.services import register_sync
 from bokslut.sie.model import Document, Header, Voucher
@@ -90,11 +92,13 @@ def write_year_file(
         starts = target.touched_starts()
         before = snapshot_years(target.client, starts)
         local_chart = _local_chart(target) if target.options.chart_policy == "keep_local" else {}
-        import_sie_file(path, client=target.client)
+        summary = import_sie_file(path, client=target.client, source_kind=m.Source.Kind.FORTNOX)
+        _forward_warnings(summary, target)
         source = _claim_source(target, path_taken, payload)
         year = m.FinancialYear.objects.get(client=target.client, start=target.start)
         _apply_chart(year, chart, local_chart, source, target)
         _apply_balance_policy(year, target)
+        _warn_local_vouchers(year, target)
         after = snapshot_years(target.client, starts)
         target.diff.compare(before, after, unchanged_for={target.start})
         vouchers = m.Voucher.objects.filter(year=year).count()
@@ -116,9 +120,13 @@ def write_delta(target: YearTarget, vouchers: list[Voucher]) -> None:
     )
     with transaction.atomic():
         before = snapshot_years(target.client, [target.start])
-        import_sie_document(
-            document, name=f"Fortnox-synk {target.run.pk}: nya verifikationer", client=target.client
+        summary = import_sie_document(
+            document,
+            name=f"Fortnox-synk {target.run.pk}: nya verifikationer",
+            client=target.client,
+            source_kind=m.Source.Kind.FORTNOX,
         )
+        _forward_warnings(summary, target)
         source = _claim_source(target, "delta", None)
         year = m.FinancialYear.objects.get(client=target.client, start=target.start)
         shift_balances(year, vouchers, source)
@@ -141,6 +149,24 @@ def remember_unchanged(target: YearTarget) -> None:
 
 def _is_locked(target: YearTarget) -> bool:
     return target.locked_until is not None and target.end <= target.locked_until
+
+
+def _forward_warnings(summary: ImportSummary, target: YearTarget) -> None:
+    """The import's warnings about people's work go to the run (file warnings do not)."""
+    for issue in summary.warnings:
+        if issue.code == "import.voucher_local_kept":
+            target.warn(issue.message_sv)
+
+
+def _warn_local_vouchers(year: m.FinancialYear, target: YearTarget) -> None:
+    """Say that the year holds local vouchers, which the balances Fortnox states leave out."""
+    local = m.Voucher.objects.filter(year=year, source__kind=m.Source.Kind.MANUAL).count()
+    if local:
+        target.warn(
+            f"Räkenskapsåret {year.start:%Y-%m-%d} har {local} lokala verifikationer som inte "
+            "finns i Fortnox; de behölls. Fortnox utgående balanser och resultat omfattar "
+            "dem inte."
+        )
 
 
 def _claim_source(target: YearTarget, path_taken: str, payload: SyncPayload | None) -> m.Source:
@@ -240,7 +266,13 @@ def apply_account_changes(
 
 
 def _apply_balance_policy(year: m.FinancialYear, target: YearTarget) -> None:
-    """Check IB against our previous year's UB; with the own-closing policy, use the UB."""
+    """Check IB against our previous year's UB; with the own-closing policy, use the UB.
+
+    In both cases the other source is checked: the balance accounts where they differ are
+    named, with both amounts, in a warning. With ``own_previous_year`` such an account's IB
+    becomes our previous year's UB and its UB moves by the same difference, so the year's
+    UB = IB + movements still holds (object balances, #OIB/#OUB, keep Fortnox's values).
+    """
     previous = (
         m.FinancialYear.objects.filter(client=target.client, end__lt=year.start)
         .order_by("-start")
@@ -255,40 +287,79 @@ def _apply_balance_policy(year: m.FinancialYear, target: YearTarget) -> None:
     )
     if not closing:
         return
-    opening = {
-        b.account: b
-        for b in m.Balance.objects.filter(year=year, kind=m.Balance.Kind.IB)
+    stated = {
+        (b.kind, b.account): b
+        for b in m.Balance.objects.filter(
+            year=year, kind__in=(m.Balance.Kind.IB, m.Balance.Kind.UB)
+        )
         if not is_result_account(b.account)
     }
+
+    def amount(kind: str, account: str) -> int:
+        row = stated.get((kind, account))
+        return row.amount_ore if row is not None else 0
+
+    opening_accounts = {a for k, a in stated if k == m.Balance.Kind.IB}
     differing = sorted(
         account
-        for account in closing.keys() | opening.keys()
+        for account in closing.keys() | opening_accounts
         if not is_result_account(account)
-        and closing.get(account, 0) != (opening[account].amount_ore if account in opening else 0)
+        and closing.get(account, 0) != amount(m.Balance.Kind.IB, account)
     )
     if not differing:
         return
     own = target.options.balance_policy == BalancePolicy.OWN_PREVIOUS_YEAR
-    shown = ", ".join(differing[:10]) + (" …" if len(differing) > 10 else "")
+    shown = ", ".join(
+        f"{account} (Fortnox {format_sek(from_ore(amount(m.Balance.Kind.IB, account)))}, "
+        f"{previous.start:%Y} {format_sek(from_ore(closing.get(account, 0)))})"
+        for account in differing[:10]
+    ) + (" …" if len(differing) > 10 else "")
     target.warn(
         f"Ingående balanser {year.start:%Y} skiljer sig från utgående balanser "
-        f"{previous.start:%Y} på {len(differing)} konton ({shown}); "
-        + ("föregående års utgående balanser används." if own else "Fortnox värden används.")
+        f"{previous.start:%Y} på {len(differing)} konton: {shown}; "
+        + (
+            "föregående års utgående balanser används och årets utgående balanser flyttas "
+            "lika mycket."
+            if own
+            else "Fortnox värden används."
+        )
     )
     if not own:
         return
     source = m.Source.objects.filter(client=target.client).latest("pk")
     for account in differing:
-        amount = closing.get(account, 0)
-        row = opening.get(account)
-        if row is None:
+        wanted = closing.get(account, 0)
+        shift = wanted - amount(m.Balance.Kind.IB, account)
+        _set_balance(year, stated, m.Balance.Kind.IB, account, wanted, source)
+        _set_balance(
+            year,
+            stated,
+            m.Balance.Kind.UB,
+            account,
+            amount(m.Balance.Kind.UB, account) + shift,
+            source,
+        )
+
+
+def _set_balance(
+    year: m.FinancialYear,
+    stated: Mapping[tuple[str, str], m.Balance],
+    kind: str,
+    account: str,
+    amount_ore: int,
+    source: m.Source,
+) -> None:
+    """Make ``kind`` of ``account`` ``amount_ore``: a zero balance is not stated at all."""
+    row = stated.get((kind, account))
+    if row is None:
+        if amount_ore:
             m.Balance.objects.create(
-                year=year, account=account, kind=m.Balance.Kind.IB, amount_ore=amount, source=source
+                year=year, account=account, kind=kind, amount_ore=amount_ore, source=source
             )
-        elif amount == 0:
-            row.delete()
-        else:
-            m.Balance.objects.filter(pk=row.pk).update(amount_ore=amount)
+    elif amount_ore == 0:
+        row.delete()
+    elif row.amount_ore != amount_ore:
+        m.Balance.objects.filter(pk=row.pk).update(amount_ore=amount_ore, source=source)
 
 
 def _remember(target: YearTarget, path_taken: str, source: m.Source, vouchers: int) -> None:
