@@ -48,6 +48,7 @@ def test_new_vouchers_renamed_account_and_locked_period_are_picked_up_exactly(
     world: World,
 ) -> None:
     sync_run(client=world.client, fortnox=world.fortnox, trigger="manual")
+    held = ledger_of(world.client)["years"]["2025-01-01"]["balances"]
     made = [_new_voucher(world, "125.50"), _new_voucher(world, "80.00")]
     world.control("PATCH", "companies/1001/accounts/6110", {"Description": "Kontorsvaror"})
     world.control("PUT", "companies/1001/lockedperiod", {"EndDate": "2025-06-30"})
@@ -63,7 +64,13 @@ def test_new_vouchers_renamed_account_and_locked_period_are_picked_up_exactly(
     )
     assert {(c.key, c.year_start) for c in changes.accounts} == {("6110", date(2025, 1, 1))}
     assert [c.kind for c in changes.locked_period] == ["changed"]
-    assert {c.key for c in changes.balances} >= {"UB 1930", "RES 6110"}
+    assert {c.key for c in changes.balances} == {"UB 1930", "RES 6110"}
+    balances = ledger_of(world.client)["years"]["2025-01-01"]["balances"]
+    assert balances[("UB", "1930")] == held[("UB", "1930")] - 20550
+    assert balances[("RES", "6110")] == held.get(("RES", "6110"), 0) + 20550
+    assert {k: v for k, v in balances.items() if k not in {("UB", "1930"), ("RES", "6110")}} == {
+        k: v for k, v in held.items() if k not in {("UB", "1930"), ("RES", "6110")}
+    }
     assert (
         ledger_of(world.client)["years"]["2025-01-01"]
         == sandbox_ledger(world.company)["years"]["2025-01-01"]
