@@ -6,69 +6,17 @@ from datetime import date
 from typing import Any
 
 from ledger_compare import ledger_of
+from local_work import local_voucher, stored
 from sync_world import World
 
 from bokslut.avstamning.models import CheckResult, CheckRun
 from bokslut.ledger import models as m
-from bokslut.ledger._movements import MovementTotals, apply_movements
 from bokslut.sync.models import SyncRun
 from bokslut.sync.options import SyncOptions
 from bokslut.sync.planner import DeltaRule
 from bokslut.sync.services import sync_run
 
 YEAR = date(2025, 1, 1)
-
-
-def local_voucher(
-    client: Any,
-    *,
-    series: str = "Y",
-    number: str = "1",
-    amount_ore: int = 1_250_000,
-    text: str = "Bokslutsverifikation: avskrivning inventarier",
-) -> m.Voucher:
-    """A closing entry entered here (source kind ``manual``), as its writer stores it."""
-    year = m.FinancialYear.objects.get(client=client, start=YEAR)
-    source = m.Source.objects.create(
-        client=client, kind=m.Source.Kind.MANUAL, name="Bokslutsverifikationer"
-    )
-    voucher = m.Voucher.objects.create(
-        year=year,
-        series=series,
-        number=number,
-        number_sort=int(number),
-        date=date(2025, 12, 31),
-        text=text,
-        registered=date(2026, 1, 15),
-        signature="Revisorn",
-        content_hash=f"local-{series}-{number}",
-        source=source,
-    )
-    rows = [("7832", amount_ore), ("1229", -amount_ore)]
-    added = MovementTotals()
-    for position, (account, amount) in enumerate(rows, start=1):
-        m.VoucherRow.objects.create(
-            voucher=voucher,
-            year=year,
-            position=position,
-            account=account,
-            amount_ore=amount,
-            booking_date=voucher.date,
-            text=text,
-            source=source,
-        )
-        added.add(account, amount, 1)
-    apply_movements(year.pk, added, MovementTotals())
-    return voucher
-
-
-def stored(voucher: m.Voucher) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
-    """Every column of the voucher, of its rows and of its source, as the database holds them."""
-    return (
-        m.Voucher.objects.filter(pk=voucher.pk).values().get(),
-        list(m.VoucherRow.objects.filter(voucher_id=voucher.pk).order_by("position").values()),
-        m.Source.objects.filter(pk=voucher.source_id).values().get(),
-    )
 
 
 def movements(client: Any) -> dict[str, tuple[int, int]]:

@@ -167,6 +167,8 @@ def check_closing_balances(accounts: Sequence[AccountTotal]) -> CheckResult:
             "Det utgående saldot som Fortnox (eller SIE-filen) anger ska vara ingående balans "
             "plus årets transaktioner. En skillnad betyder oftast att verifikationer saknas i "
             "synken (kör en fullständig jämförelse) eller att saldot i källan är inaktuellt. "
+            "Lokala verifikationer (bokslutsposter som ännu inte skickats till Fortnox) ingår "
+            "inte i Fortnox saldon och syns därför här som skillnader på sina konton. "
             "Synka om året; kvarstår skillnaden, kontrollera kontot i Fortnox."
         ),
         findings=tuple(findings),
