@@ -99,3 +99,76 @@ def _round_trip(path: Path, tmp_path: Path) -> None:
     second = import_sie_file(exported, firm=firm)
 
     assert without_ids(ledger_snapshot(second.client_id)) == without_ids(ledger_snapshot(client.pk))
+
+
+def _local_voucher(client_id: int, year: m.FinancialYear) -> m.Voucher:
+    """A closing entry entered here (source kind manual), with its two rows."""
+    source = m.Source.objects.create(
+        client_id=client_id, kind=m.Source.Kind.MANUAL, name="Bokslutsverifikationer"
+    )
+    voucher = m.Voucher.objects.create(
+        year=year,
+        series="LOK",
+        number="1",
+        number_sort=1,
+        date=year.end,
+        text="Bokslutspost",
+        content_hash="local",
+        source=source,
+    )
+    for position, (account, amount) in enumerate((("8910", 50000), ("2510", -50000)), 1):
+        m.VoucherRow.objects.create(
+            voucher=voucher,
+            year=year,
+            position=position,
+            account=account,
+            amount_ore=amount,
+            booking_date=year.end,
+            source=source,
+        )
+    return voucher
+
+
+def _kinds(year: m.FinancialYear) -> dict[tuple[str, str], str]:
+    return {
+        (series, number): kind
+        for series, number, kind in m.Voucher.objects.filter(year=year).values_list(
+            "series", "number", "source__kind"
+        )
+    }
+
+
+def test_an_export_removes_only_vouchers_of_its_own_source_kind(tmp_path: Path) -> None:
+    original = corpus_dir() / SOURCE
+    first = import_sie_file(original)
+    current = max(first.years, key=lambda y: y.start)
+    year = m.FinancialYear.objects.get(client_id=first.client_id, start=current.start)
+    local = _local_voucher(first.client_id, year)
+    kept = (
+        m.Voucher.objects.filter(pk=local.pk).values().get(),
+        list(m.VoucherRow.objects.filter(voucher_id=local.pk).values()),
+    )
+    newer = tmp_path / "newer.se"
+    newer.write_bytes(_edit(original.read_bytes().decode("cp437")).encode("cp437"))
+
+    # A newer file: the file's own B 1 goes, the local voucher stays.
+    assert import_sie_file(newer).counts["vouchers"].removed == 1
+    # Fortnox's export without B 999: that voucher came from a file, so it stays; the
+    # vouchers Fortnox does hold become Fortnox's.
+    again = import_sie_file(original, source_kind=m.Source.Kind.FORTNOX)
+    assert again.counts["vouchers"].removed == 0
+    kinds = _kinds(year)
+    assert kinds[("B", "999")] == m.Source.Kind.SIE_FILE
+    assert kinds[("LOK", "1")] == m.Source.Kind.MANUAL
+    assert {k for k, v in kinds.items() if v == m.Source.Kind.FORTNOX} == set(kinds) - {
+        ("B", "999"),
+        ("LOK", "1"),
+    }
+    # Fortnox deletes B 1: the next export removes it (it is Fortnox's now).
+    latest = import_sie_file(newer, source_kind=m.Source.Kind.FORTNOX)
+    assert latest.counts["vouchers"].removed == 1
+    assert ("B", "1") not in _kinds(year)
+    assert (
+        m.Voucher.objects.filter(pk=local.pk).values().get(),
+        list(m.VoucherRow.objects.filter(voucher_id=local.pk).values()),
+    ) == kept
