@@ -106,7 +106,11 @@ def test_our_ub_equal_to_fortnox_balance_carried_forward_passes() -> None:
 
     assert result.passed
     assert result.checked == 5
-    assert "högst 5 anrop" in result.summary
+    assert f"konton {', '.join(sorted(sample))}; 5 anrop av högst 5" in result.summary
+    retried = check_fortnox_balances(
+        ours=ours, fortnox={a: ours[a] for a in sample}, budget=5, requests=6
+    )
+    assert "6 anrop av högst 5" in retried.summary
 
 
 def test_fortnox_balance_that_differs_fails_and_a_missing_answer_warns() -> None:

@@ -85,6 +85,16 @@ def test_new_voucher_dated_in_the_locked_period_fails() -> None:
     assert [(f.key, f.cause) for f in result.findings] == [("A 302", "posted_in_locked_period")]
 
 
+def test_a_first_sync_of_the_year_is_not_a_late_posting() -> None:
+    postings = [_posting("302", dt.date(2025, 3, 31))]
+
+    result = check_locked_period(postings, locked_until=dt.date(2025, 3, 31), first_sync=True)
+
+    assert result.status is Status.SKIPPED
+    assert "första gången" in result.summary
+    assert result.findings == ()
+
+
 def test_without_a_locked_period_the_check_is_skipped() -> None:
     assert check_locked_period([], locked_until=None).status is Status.SKIPPED
 

@@ -59,6 +59,9 @@ def _locked_check(
     locked = LockedPeriod.objects.filter(client=client).values_list("end_date", flat=True).first()
     run = sync_run or SyncRun.objects.filter(client=client).order_by("-queued_at", "-pk").first()
     keys: list[tuple[str, str]] = []
+    if run is not None and not _held_before(client=client, year=year, run=run):
+        # Every voucher of a year's first sync is "new"; none appeared after a last sync.
+        return rules.check_locked_period([], locked_until=locked, first_sync=True)
     if run is not None:
         for key in SyncChange.objects.filter(
             run=run,
@@ -72,20 +75,35 @@ def _locked_check(
     return rules.check_locked_period(postings, locked_until=locked)
 
 
+def _held_before(*, client: Client, year: FinancialYear, run: SyncRun) -> bool:
+    """Whether a successful sync before ``run`` already held ``year``.
+
+    The engine notes every year it wrote or found unchanged in ``paths``; a year missing
+    from every earlier successful run was first brought in by ``run``.
+    """
+    return (
+        SyncRun.objects.filter(client=client, status=SyncRun.Status.DONE, pk__lt=run.pk)
+        .filter(paths__has_key=str(year.start))
+        .exists()
+    )
+
+
 def fortnox_sample(
     *, client: Client, year: FinancialYear, accounts: list[str], fortnox: Any = None
-) -> dict[str, int | None]:
-    """Fortnox's ``BalanceCarriedForward`` (öre) for ``accounts``, one request each.
+) -> tuple[dict[str, int | None], int]:
+    """Fortnox's ``BalanceCarriedForward`` (öre) for ``accounts``, and the requests it took.
 
-    Without ``fortnox`` the client's active connection is used; with neither (or no
-    Fortnox year id for ``year``) nothing is asked and the result is empty.
+    One request per account; the count is read from the client's request statistics, so
+    retries after a rate-limit answer are included. Without ``fortnox`` the client's
+    active connection is used; with neither (or no Fortnox year id for ``year``) nothing
+    is asked and the result is empty.
     """
     from bokslut.money import to_ore
     from bokslut.sync.models import YearState
 
     state = YearState.objects.filter(client=client, start=year.start).first()
     if state is None or not accounts:
-        return {}
+        return {}, 0
     owned = None
     if fortnox is None:
         from bokslut.integrations.clients import fortnox_client_for
@@ -93,9 +111,10 @@ def fortnox_sample(
 
         connection = Connection.objects.filter(client=client).first()
         if connection is None or not connection.can_sync:
-            return {}
+            return {}, 0
         owned = fortnox = fortnox_client_for(connection=connection)
     found: dict[str, int | None] = {}
+    before = _requests_sent(fortnox)
     try:
         for number in accounts:
             try:
@@ -105,10 +124,17 @@ def fortnox_sample(
             except Exception:  # one failed request must not sink the whole check
                 logger.warning("Fortnox balance of %s could not be fetched", number, exc_info=True)
                 found[number] = None
+        sent = _requests_sent(fortnox) - before
     finally:
         if owned is not None:
             owned.close()
-    return found
+    return found, sent if sent > 0 else len(found)
+
+
+def _requests_sent(fortnox: Any) -> int:
+    """Requests ``fortnox`` has sent so far (0 for a client without statistics)."""
+    stats = getattr(fortnox, "stats", None)
+    return int(stats.total().requests) if stats is not None else 0
 
 
 def _compute(
@@ -132,6 +158,7 @@ def _compute(
         year.accounts.values_list("number", flat=True)
     )
     sample = rules.choose_sample(closing, fortnox_budget)
+    fetched, requests = fortnox_sample(client=client, year=year, accounts=sample, fortnox=fortnox)
     return [
         rules.check_trial_balance(totals),
         rules.check_vouchers_balance(unbalanced, voucher_count=voucher_count),
@@ -145,9 +172,7 @@ def _compute(
             charted=charted,
         ),
         rules.check_fortnox_balances(
-            ours=closing,
-            fortnox=fortnox_sample(client=client, year=year, accounts=sample, fortnox=fortnox),
-            budget=fortnox_budget,
+            ours=closing, fortnox=fetched, budget=fortnox_budget, requests=requests
         ),
         _ledger_check(client=client, year=year, closing=closing, customers=True),
         _ledger_check(client=client, year=year, closing=closing, customers=False),

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 @receiver(sync_finished, dispatch_uid="avstamning_after_sync")
 def after_sync(sender: Any, run: SyncRun, **kwargs: Any) -> None:
-    """Checks for the years the run wrote, then sign-off flags.
+    """Checks for the years the run wrote (and each one's following year), then sign-offs.
 
     A sync that changed nothing reruns no checks (their inputs are the same, and the
     Fortnox UB sample would cost requests on every nightly no-change sync); a change only in
@@ -38,6 +38,14 @@ def after_sync(sender: Any, run: SyncRun, **kwargs: Any) -> None:
         except ValueError:
             continue
     chosen = list(years.filter(start__in=written))
+    # The next year's "IB = föregående års UB" compares against the year just written, so
+    # a late posting in year Y must re-run Y+1's checks too.
+    following = [
+        nxt
+        for year in chosen
+        if (nxt := years.filter(start=year.end + dt.timedelta(days=1)).first()) is not None
+    ]
+    chosen += [y for y in following if y not in chosen]
     latest = years.order_by("-start").first()
     if not chosen and latest is not None:
         never_checked = not CheckRun.objects.filter(

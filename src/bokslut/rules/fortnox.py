@@ -13,6 +13,10 @@ __all__ = ["check_fortnox_balances", "choose_sample"]
 PRIORITY_ACCOUNTS = ("1930", "1510", "2440", "1630", "2099")
 
 
+#: Sampled accounts named in the summary; more are counted, not listed.
+_LISTED = 10
+
+
 def choose_sample(closing: Mapping[str, int], budget: int) -> list[str]:
     """At most ``budget`` accounts to ask Fortnox about: priority accounts, then the largest.
 
@@ -27,12 +31,18 @@ def choose_sample(closing: Mapping[str, int], budget: int) -> list[str]:
 
 
 def check_fortnox_balances(
-    *, ours: Mapping[str, int], fortnox: Mapping[str, int | None], budget: int
+    *,
+    ours: Mapping[str, int],
+    fortnox: Mapping[str, int | None],
+    budget: int,
+    requests: int | None = None,
 ) -> CheckResult:
     """Compare our UB per account with Fortnox's ``BalanceCarriedForward`` for the sample.
 
     ``fortnox`` holds the sampled accounts: an amount in öre, or None when the request
-    failed or Fortnox did not say. ``budget`` is the request budget stated in the summary.
+    failed or Fortnox did not say. ``budget`` is the request budget and ``requests`` the
+    requests actually sent (default: one per sampled account); the summary states both
+    and which accounts were asked about, so the cost of the check is visible.
     """
     if not fortnox:
         return CheckResult(
@@ -61,16 +71,19 @@ def check_fortnox_balances(
                 )
             )
     differing = sum(1 for f in findings if f.cause == "fortnox_differs")
+    asked = sorted(fortnox)
+    listed = ", ".join(asked[:_LISTED]) + (f" m.fl. ({len(asked)})" if len(asked) > _LISTED else "")
+    sent = len(fortnox) if requests is None else requests
+    cost = f"(konton {listed}; {sent} anrop av högst {budget})."
     status = Status.FAIL if differing else (Status.WARN if findings else Status.OK)
     return CheckResult(
         code="fortnox_balances",
         title="UB stämmer med Fortnox",
         status=status,
         summary=(
-            f"{differing} av {len(fortnox)} stickprov skiljer sig från Fortnox "
-            f"(högst {budget} anrop)."
+            f"{differing} av {len(fortnox)} stickprov skiljer sig från Fortnox {cost}"
             if findings
-            else f"{len(fortnox)} stickprov stämmer med Fortnox (högst {budget} anrop)."
+            else f"{len(fortnox)} stickprov stämmer med Fortnox {cost}"
         ),
         explanation=(
             "Ett urval konton jämförs med det utgående saldo Fortnox själv räknar fram. En "

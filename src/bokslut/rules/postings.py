@@ -15,11 +15,13 @@ MAX_FINDINGS = 200
 
 
 def check_locked_period(
-    new_postings: Sequence[Posting], *, locked_until: dt.date | None
+    new_postings: Sequence[Posting], *, locked_until: dt.date | None, first_sync: bool = False
 ) -> CheckResult:
     """No posting dated on or before the locked period's end appeared since the last sync.
 
     ``new_postings`` are the rows of vouchers the last sync found new or changed.
+    ``first_sync`` says that sync was the first to bring the year in: every voucher is new
+    to it, so none can have "appeared since the last sync" and the check does not apply.
     """
     title = "Inga nya verifikationer i låst period"
     if locked_until is None:
@@ -29,6 +31,20 @@ def check_locked_period(
             status=Status.SKIPPED,
             summary="Klienten har ingen låst period i Fortnox.",
             explanation="Lås perioder i Fortnox när de är avstämda, så upptäcks sena ändringar.",
+        )
+    if first_sync:
+        return CheckResult(
+            code="locked_period",
+            title=title,
+            status=Status.SKIPPED,
+            summary=(
+                "Räkenskapsåret hämtades för första gången i senaste synken; det finns ingen "
+                "tidigare synk att jämföra med."
+            ),
+            explanation=(
+                "Kontrollen visar verifikationer i den låsta perioden som tillkommit sedan "
+                "föregående synk. Den gäller från och med nästa synk av året."
+            ),
         )
     late: dict[str, Posting] = {}
     for posting in new_postings:
