@@ -11,6 +11,7 @@ from bokslut.avstamning.models import UnderlagItem
 from bokslut.avstamning.selectors import cell_get
 from bokslut.firms.models import Firm, Membership
 from bokslut.money import from_ore
+from bokslut.registers.models import CustomerInvoice
 
 from .camt import camt053
 from .conftest import PASSWORD, Synced
@@ -84,3 +85,52 @@ def test_another_firms_user_gets_404_for_pages_and_attachments(synced: Synced) -
 
     assert browser.get(reverse("avstamning:grid", args=[client.pk])).status_code == 404
     assert browser.get(reverse("avstamning:attachment", args=[client.pk, 1])).status_code == 404
+
+
+def test_the_customer_ledger_cell_lists_open_items_per_customer(synced: Synced) -> None:
+    client, year = synced.world.client, synced.year
+    invoices = CustomerInvoice.objects.filter(client=client)
+    synced_one = invoices.first()
+    assert synced_one is not None
+    invoices.update(booked=False)  # only the three below are open at the year end
+    day = year.end.replace(day=1)
+    common = {
+        "client": client,
+        "source": synced_one.source,
+        "booked": True,
+        "invoice_date": day,
+        "due_date": year.end,
+    }
+    CustomerInvoice.objects.create(
+        number="90001", customer_number="7", customer_name="Ångström AB",
+        total_ore=125_000_00, balance_ore=125_000_00, **common,
+    )  # fmt: skip
+    CustomerInvoice.objects.create(
+        number="90002", customer_number="7", customer_name="Ångström AB",
+        total_ore=500_00, balance_ore=250_50, **common,
+    )  # fmt: skip
+    CustomerInvoice.objects.create(
+        number="90003", customer_number="3", customer_name="Berg & Son HB",
+        total_ore=1_000_00, balance_ore=1_000_00, **common,
+    )  # fmt: skip
+
+    cell = cell_get(client=client, year=year, account="1510", period_end=year.end)
+    assert cell.auto is not None
+    assert [(p.number, p.name, p.open_ore) for p in cell.auto.parties] == [
+        ("3", "Berg & Son HB", 1_000_00),
+        ("7", "Ångström AB", 125_250_50),
+    ]
+    assert [i.number for i in cell.auto.parties[1].invoices] == ["90001", "90002"]
+    assert cell.auto.amount_ore == 126_250_50
+    assert cell.auto.items == 3
+
+    url = reverse("avstamning:cell", args=[client.pk, year.pk, "1510", year.end.isoformat()])
+    page = _browser(synced.user).get(url).content.decode()
+    table = page[page.index('id="ledger-parties"') :]
+    table = table[: table.index("</table>")]
+    assert "Ångström AB" in table
+    assert "Berg &amp; Son HB" in table
+    assert "125\xa0250,50" in table  # the customer's open amount
+    assert "<td>90002</td>" in table  # and its invoices
+    assert "<td>250,50</td>" in table
+    assert table.index("Berg") < table.index("Ångström")

@@ -36,6 +36,8 @@ __all__ = [
     "Cell",
     "Grid",
     "GridRow",
+    "LedgerParty",
+    "OpenInvoice",
     "Status",
     "asset_groups",
     "auto_underlag",
@@ -67,6 +69,26 @@ class Status(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class OpenInvoice:
+    """One invoice open at the period end, signed like the account (suppliers negative)."""
+
+    number: str
+    invoice_date: dt.date | None
+    due_date: dt.date | None
+    open_ore: int
+
+
+@dataclass(frozen=True)
+class LedgerParty:
+    """One customer or supplier of a ledger underlag: what it owed (or was owed) then."""
+
+    number: str
+    name: str
+    open_ore: int
+    invoices: tuple[OpenInvoice, ...]
+
+
+@dataclass(frozen=True)
 class AutoUnderlag:
     """Underlag the app derives itself from synced registers."""
 
@@ -76,6 +98,8 @@ class AutoUnderlag:
     #: What ``items`` counts and where the amount comes from, for the page's sentence.
     noun: str = "öppna poster"
     origin: str = "synkade fakturor"
+    #: For a ledger underlag asked with detail: the open items per customer or supplier.
+    parties: tuple[LedgerParty, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,16 +173,24 @@ def year_period_ends(client: Client, year: FinancialYear) -> list[dt.date]:
     return period_ends(year.start, year.end, period_kind(client))
 
 
-def auto_underlag(client: Client, account: str, period_end: dt.date) -> AutoUnderlag | None:
-    """Underlag from the synced registers: ledgers for 1510 and 2440, assets for 10xx–12xx."""
+def auto_underlag(
+    client: Client, account: str, period_end: dt.date, *, detail: bool = False
+) -> AutoUnderlag | None:
+    """Underlag from the synced registers: ledgers for 1510 and 2440, assets for 10xx–12xx.
+
+    With ``detail`` a ledger underlag also lists its open items per customer or supplier
+    (the grid asks without, as it needs only the totals of every period).
+    """
     if account in ("1510", "2440"):
-        return _ledger_underlag(client, account, period_end)
+        return _ledger_underlag(client, account, period_end, detail=detail)
     if "1000" <= account < "1300":
         return _asset_underlag(client, account, period_end)
     return None
 
 
-def _ledger_underlag(client: Client, account: str, period_end: dt.date) -> AutoUnderlag | None:
+def _ledger_underlag(
+    client: Client, account: str, period_end: dt.date, *, detail: bool
+) -> AutoUnderlag | None:
     """The customer ledger for 1510 and the supplier ledger for 2440, at ``period_end``.
 
     Open items are invoices dated on or before the period end that are booked, not
@@ -167,14 +199,33 @@ def _ledger_underlag(client: Client, account: str, period_end: dt.date) -> AutoU
     invoices: QuerySet[CustomerInvoice] | QuerySet[SupplierInvoice]
     if account == "1510":
         invoices, source, sign = CustomerInvoice.objects.filter(client=client), "Kundreskontra", 1
+        party = "customer"
     else:
         invoices = SupplierInvoice.objects.filter(client=client)
-        source, sign = "Leverantörsreskontra", -1
+        source, sign, party = "Leverantörsreskontra", -1, "supplier"
     if not invoices.exists():
         return None
     open_items = open_at(invoices, period_end)
-    total = open_items.aggregate(total=Sum("open_ore"))["total"] or 0
-    return AutoUnderlag(source, sign * total, open_items.count())
+    if not detail:
+        total = open_items.aggregate(total=Sum("open_ore"))["total"] or 0
+        return AutoUnderlag(source, sign * total, open_items.count())
+    rows = open_items.order_by(f"{party}_number", "invoice_date", "number").values_list(
+        f"{party}_number", f"{party}_name", "number", "invoice_date", "due_date", "open_ore"
+    )
+    grouped: dict[str, tuple[str, list[OpenInvoice]]] = {}
+    for number, name, invoice, day, due, open_ore in rows:
+        found = grouped.setdefault(number, (name, []))
+        found[1].append(OpenInvoice(invoice, day, due, sign * open_ore))
+    parties = tuple(
+        LedgerParty(number, name, sum(i.open_ore for i in items), tuple(items))
+        for number, (name, items) in grouped.items()
+    )
+    return AutoUnderlag(
+        source,
+        sum(p.open_ore for p in parties),
+        sum(len(p.invoices) for p in parties),
+        parties=parties,
+    )
 
 
 def _register_assets(client: Client) -> list[RegisterAsset]:
@@ -317,7 +368,7 @@ def cell_get(*, client: Client, year: FinancialYear, account: str, period_end: d
         reconciliation=_reconciliations(client, year, account=account, period_end=period_end).get(
             (account, period_end)
         ),
-        auto=auto_underlag(client, account, period_end),
+        auto=auto_underlag(client, account, period_end, detail=True),
     )
     _decide(cell, activity)
     return cell
