@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -125,3 +126,69 @@ def test_pdf_export_renders_a_first_page_that_is_not_blank(synced: Synced) -> No
     text = document[0].get_textpage().get_text_range()
     assert "Avstämning" in text
     assert "1930" in text
+
+
+def _signed_flagged_and_explained(synced: Synced) -> None:
+    """The work of :func:`_work`, signed at a known instant, then flagged by a new payment."""
+    rec = _work(synced)
+    summer = dt.datetime(2025, 7, 1, 10, 30, tzinfo=dt.UTC)  # 12:30 in Stockholm (CEST)
+    SignOff.objects.filter(reconciliation=rec).update(signed_at=summer)
+    Comment.objects.filter(reconciliation=rec).update(created_at=summer)
+    body = {
+        "Voucher": {
+            "VoucherSeries": "A",
+            "TransactionDate": synced.year.end.replace(day=20).isoformat(),
+            "Description": "Betalning leverantör",
+            "VoucherRows": [
+                {"Account": 2440, "Debit": "1234.56", "Credit": 0},
+                {"Account": 1930, "Debit": 0, "Credit": "1234.56"},
+            ],
+        }
+    }
+    synced.world.control("POST", "companies/1001/vouchers", body)
+    synced.sync()
+    assert ChangeFlag.objects.count() == 1
+
+
+def test_excel_writes_local_sign_off_time_numeric_flag_amounts_and_comments(
+    synced: Synced,
+) -> None:
+    _signed_flagged_and_explained(synced)
+    client, year = synced.world.client, synced.year
+    grid = reconciliation_grid(client=client, year=year)
+    cell = next(c for c in grid.cells() if c.account == "1930" and c.period_end == year.end)
+    assert cell.flag is not None
+
+    book = openpyxl.load_workbook(io.BytesIO(grid_workbook(client=client, year=year, grid=grid)))
+
+    sheet = book[SHEET_NAMES[Status.RED]]
+    headers = [c.value for c in sheet[2]]
+    assert headers[8:] == [
+        "Avstämd",
+        "Ändrat efter avstämning: saldo vid signering",
+        "Ändrat efter avstämning: saldo nu",
+        "Kommentarer",
+    ]
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "1930")
+    assert row[8].value == dt.datetime(2025, 7, 1, 12, 30)
+    old, new = row[9].value, row[10].value
+    assert isinstance(old, (int, float))
+    assert isinstance(new, (int, float))
+    assert Decimal(str(old)) == from_ore(cell.flag.old_balance_ore)
+    assert Decimal(str(new)) == from_ore(cell.flag.old_balance_ore) - Decimal("1234.56")
+    assert row[9].number_format == row[10].number_format == "#,##0.00"
+    assert row[11].value == "karin 2025-07-01 12:30: Stämt mot kontoutdrag 31/12."
+
+
+def test_pdf_shows_who_signed_when_the_explanation_and_the_comments(synced: Synced) -> None:
+    _signed_flagged_and_explained(synced)
+    client, year = synced.world.client, synced.year
+
+    data = grid_pdf(client=client, year=year, grid=reconciliation_grid(client=client, year=year))
+
+    document = pypdfium2.PdfDocument(data)
+    text = "".join(page.get_textpage().get_text_range() for page in document)
+    assert "Avstämd av karin 2025-07-01 12:30" in text
+    assert "Kommentar: karin 2025-07-01 12:30: Stämt mot kontoutdrag 31/12." in text
+    assert "Förklaring: Faktura i transit." in text
+    assert "Ändrat efter avstämning" in text

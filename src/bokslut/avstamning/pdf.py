@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from fpdf import FPDF
 
-from bokslut.avstamning.excel import SHEET_NAMES
-from bokslut.avstamning.selectors import Grid
+from bokslut.avstamning.excel import SHEET_NAMES, comments_text
+from bokslut.avstamning.selectors import Cell, Grid
 from bokslut.firms.models import Client
 from bokslut.ledger.models import FinancialYear
 from bokslut.money import format_sek, from_ore
@@ -30,6 +31,27 @@ def _latin1(text: str) -> str:
 
 def _kr(ore: int | None) -> str:
     return "" if ore is None else _latin1(format_sek(from_ore(ore)))
+
+
+def _details(pdf: FPDF, cell: Cell) -> None:
+    """Under the row: who signed and when (Stockholm time), the explanation, the comments."""
+    lines = []
+    if cell.signoff is not None:
+        who = cell.signoff.user.get_username() if cell.signoff.user else "okänd"
+        lines.append(
+            f"Avstämd av {who} {timezone.localtime(cell.signoff.signed_at):%Y-%m-%d %H:%M}"
+        )
+    explanation = cell.reconciliation.explanation.strip() if cell.reconciliation else ""
+    if explanation:
+        lines.append(f"Förklaring: {explanation}")
+    lines += [f"Kommentar: {line}" for line in comments_text(cell).splitlines()]
+    if not lines:
+        return
+    pdf.set_font("Helvetica", "", 8)
+    for line in lines:
+        pdf.set_x(pdf.l_margin + 4)
+        pdf.multi_cell(0, 4, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
 
 
 def grid_pdf(*, client: Client, year: FinancialYear, grid: Grid) -> bytes:
@@ -86,6 +108,7 @@ def grid_pdf(*, client: Client, year: FinancialYear, grid: Grid) -> bytes:
                     align="R" if title in ("Saldo", "Underlag", "Differens") else "L",
                 )
             pdf.ln()
+            _details(pdf, cell)
             if cell.flag is not None:
                 pdf.set_text_color(160, 0, 0)
                 pdf.cell(

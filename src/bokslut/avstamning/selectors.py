@@ -19,6 +19,7 @@ from bokslut.avstamning.models import (
     ChangeFlag,
     CheckResult,
     CheckRun,
+    Comment,
     Reconciliation,
     ReconciliationSettings,
     SignOff,
@@ -320,9 +321,12 @@ def _reconciliations(
         client=client, year_start=year.start, **filters
     ).prefetch_related(
         "underlag",
-        Prefetch("signoffs", queryset=SignOff.objects.order_by("-signed_at", "-pk")),
+        Prefetch(
+            "signoffs",
+            queryset=SignOff.objects.select_related("user").order_by("-signed_at", "-pk"),
+        ),
         Prefetch("signoffs__flags", queryset=ChangeFlag.objects.order_by("-detected_at", "-pk")),
-        "comments",
+        Prefetch("comments", queryset=Comment.objects.select_related("user")),
         "attachments",
     )
     return {(r.account, r.period_end): r for r in query}
