@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -29,6 +30,10 @@ def _new_voucher(world: World, amount: str, day: str = "2025-11-03") -> dict[str
     }
     answer: dict[str, object] = world.control("POST", "companies/1001/vouchers", body)["Voucher"]
     return answer
+
+
+def _kronor(text: str) -> Decimal:
+    return Decimal(text.replace("\xa0", "").replace(",", "."))
 
 
 def test_second_sync_changes_nothing_in_at_most_five_requests(world: World) -> None:
@@ -71,6 +76,13 @@ def test_new_vouchers_renamed_account_and_locked_period_are_picked_up_exactly(
     assert {k: v for k, v in balances.items() if k not in {("UB", "1930"), ("RES", "6110")}} == {
         k: v for k, v in held.items() if k not in {("UB", "1930"), ("RES", "6110")}
     }
+    # Amounts in the list are Swedish kronor ("1\xa0234,50 → 1\xa0440,00"), not raw öre.
+    detail = next(c.detail for c in changes.balances if c.key == "UB 1930")
+    was, arrow, now = detail.partition(" → ")
+    assert arrow
+    assert re.fullmatch(r"-?\d{1,3}(\xa0\d{3})*,\d\d", was), detail
+    assert re.fullmatch(r"-?\d{1,3}(\xa0\d{3})*,\d\d", now), detail
+    assert _kronor(now) - _kronor(was) == Decimal("-205.50")
     assert (
         ledger_of(world.client)["years"]["2025-01-01"]
         == sandbox_ledger(world.company)["years"]["2025-01-01"]

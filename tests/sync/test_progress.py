@@ -290,6 +290,9 @@ def test_a_failing_register_fails_alone_and_later_areas_are_skipped(
     assert states["customers"] == "skipped"  # no licence: skipped with a warning
     assert states["suppliers"] == "failed"
     assert states["customer_invoices"] == states["fixed_assets"] == "skipped"
+    # The warning names the area as the settings page does, not by its code.
+    assert [w for w in run.warnings if w.startswith("Kunder: ")], run.warnings
+    assert not [w for w in run.warnings if w.startswith("customers")], run.warnings
     stored = SyncRun.objects.get(pk=run.pk)
     assert stored.area_progress == run.area_progress
 

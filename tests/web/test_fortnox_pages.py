@@ -455,6 +455,36 @@ def test_run_details_list_counts_requests_and_changes_of_that_run_only(
     assert [int(n) for n in re.findall(r'class="num">(\d+)<', row.group(0))] == [2, 0, 5, 1]
 
 
+def test_run_details_name_paths_and_register_areas_in_swedish(
+    member: User, client_1001: Client
+) -> None:
+    run = SyncRun.objects.create(
+        client=client_1001,
+        trigger=SyncRun.Trigger.MANUAL,
+        status=SyncRun.Status.DONE,
+        paths={"2023-01-01": "unchanged", "2024-01-01": "sie", "2025-01-01": "delta"},
+        finished_at=dt.datetime(2025, 3, 1, tzinfo=dt.UTC),
+    )
+    run.changes.create(entity="register", kind="new", key="customer_invoices 1001")
+    run.changes.create(entity="register", kind="changed", key="voucher_series A")
+
+    html = signed_in(member).get(reverse("web:sync_run", args=[client_1001.pk, run.pk])).text
+
+    paths = re.search(r'id="run-paths">(.*?)</tbody>', html, re.S)
+    assert paths is not None
+    assert re.findall(r"<td>([^<]*)</td></tr>", paths.group(1)) == [
+        "Oförändrat",
+        "SIE-fil",
+        "Nya verifikationer (JSON)",
+    ]
+    changes = re.search(r'id="run-changes">(.*?)</ul>', html, re.S)
+    assert changes is not None
+    assert "Kundfakturor 1001" in changes.group(1)
+    assert "Verifikationsserier A" in changes.group(1)
+    assert "customer_invoices" not in html
+    assert "voucher_series" not in html
+
+
 def test_a_run_of_another_client_is_not_found(member: User, client_1001: Client) -> None:
     sibling = Client.objects.create(
         firm=client_1001.firm, name="Syskon AB", org_number="556036-0793"

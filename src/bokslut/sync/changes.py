@@ -14,6 +14,7 @@ from typing import Any
 
 from bokslut.firms.models import Client
 from bokslut.ledger import models as m
+from bokslut.money import format_sek, from_ore
 from bokslut.sync.models import SyncChange, SyncRun
 
 __all__ = ["AREA_OF_ENTITY", "Diff", "YearSnapshot", "snapshot_years"]
@@ -159,5 +160,5 @@ def _describe(entity: str, was: Any, now: Any) -> str:
     if entity == Entity.ACCOUNT:
         return f"{was[0]} → {now[0]}" if was[0] != now[0] else f"{was} → {now}"
     if entity in (Entity.BALANCE, Entity.PERIOD_BALANCE):
-        return f"{was} öre → {now} öre"
+        return f"{format_sek(from_ore(was))} → {format_sek(from_ore(now))}"
     return "innehållet har ändrats"

@@ -29,6 +29,7 @@ from bokslut.sync import planner
 from bokslut.sync.archive import Archive
 from bokslut.sync.changes import Diff
 from bokslut.sync.jsonledger import sie_voucher, year_document
+from bokslut.sync.labels import area_label
 from bokslut.sync.models import ClientState, SyncRun, YearState
 from bokslut.sync.options import SyncOptions
 from bokslut.sync.progress import ProgressBoard
@@ -398,7 +399,7 @@ class SyncEngine:
             except fx.LicenceMissing as error:
                 complete = False
                 self.refused.add(stream.area)
-                self.warn(f"{stream.area}: {_message(error)} Området hoppades över.")
+                self.warn(f"{area_label(stream.area)}: {_message(error)} Området hoppades över.")
                 self.board.skip([stream.area])
                 continue
             self.answered.add(stream.area)

@@ -138,6 +138,13 @@ class SyncChange(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.get_entity_display()} {self.key}"
 
+    @property
+    def shown_key(self) -> str:
+        """The key as people see it: a register change names its area in Swedish."""
+        from bokslut.sync.labels import register_key_label
+
+        return register_key_label(self.key) if self.entity == self.Entity.REGISTER else self.key
+
 
 class YearState(models.Model):
     """What the last successful sync of one Fortnox year saw (the planner's memory)."""

@@ -84,5 +84,5 @@ def changes_since_last_sync(*, client: Client) -> Changes:
         return changes
     for change in SyncChange.objects.filter(run=run).order_by("entity", "year_start", "key"):
         group: list[ChangeItem] = getattr(changes, _GROUP[change.entity])
-        group.append(ChangeItem(change.kind, change.key, change.year_start, change.detail))
+        group.append(ChangeItem(change.kind, change.shown_key, change.year_start, change.detail))
     return changes

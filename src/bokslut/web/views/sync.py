@@ -20,6 +20,7 @@ from bokslut.firms.models import Client
 from bokslut.integrations.connections import connection_assert_can_sync
 from bokslut.integrations.errors import ConnectionNotReady
 from bokslut.integrations.models import Connection
+from bokslut.sync.labels import path_label
 from bokslut.sync.models import SyncChange, SyncRun
 from bokslut.sync.selectors import changes_since_last_sync, run_list
 from bokslut.web.access import client_or_404
@@ -154,6 +155,7 @@ def sync_run_view(request: HttpRequest, client_id: int, run_id: int) -> HttpResp
         current=run_view(run, advice=run_advice(run, _connection(client))),
         run=run,
         requests=sorted(run.requests.items()),
+        paths=[(start, path_label(path)) for start, path in (run.paths or {}).items()],
         changes=list(changes[: CHANGES_SHOWN * 4]),
         change_total=changes.count(),
     )
