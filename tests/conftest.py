@@ -7,6 +7,13 @@ tests a second time on PostgreSQL after the full run on SQLite.
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Tests assert behaviour, never seconds: Hypothesis's timing checks (a deadline per example,
+# "input generation is slow") fail on a loaded 2-core machine without saying anything about
+# the code, so the suite turns them off once, here.
+settings.register_profile("bokslut", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("bokslut")
 
 _DB_FIXTURES = {
     "db",
